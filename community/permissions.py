@@ -1,0 +1,55 @@
+"""Plain predicates: may this user do this? Views call these; querysets do the scoping.
+
+Roles come from memberships: a user may be inkoper in one organisation and bestuurder in
+another. A coordinator membership gives coordinator rights in the organisation's region.
+Staff (platform beheerders) may do everything.
+"""
+
+from community.models import Membership
+
+
+def roles_of(user) -> set[str]:
+    """The roles a user holds in any organisation (empty for anonymous users).
+
+    Cached on the user object for the request, since navigation asks on every page.
+    """
+    if not user.is_authenticated:
+        return set()
+    if not hasattr(user, "_portal_roles"):
+        user._portal_roles = set(
+            Membership.objects.filter(user=user).values_list("role", flat=True).distinct()
+        )
+    return user._portal_roles
+
+
+def has_role(user, role: str) -> bool:
+    return role in roles_of(user)
+
+
+def is_member_of(user, organisation) -> bool:
+    """Does the user hold any role in this organisation?"""
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(user=user, organisation=organisation).exists()
+
+
+def coordinated_region_ids(user) -> set[int]:
+    """Regions in which the user has coordinator rights."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR)
+        .exclude(organisation__region=None)
+        .values_list("organisation__region", flat=True)
+    )
+
+
+def is_coordinator_for_region(user, region) -> bool:
+    if user.is_authenticated and user.is_staff:
+        return True
+    return region is not None and region.pk in coordinated_region_ids(user)
+
+
+def can_use_admin(user) -> bool:
+    """The admin (/beheer/) is for active staff; MFA is enforced by middleware."""
+    return user.is_authenticated and user.is_active and user.is_staff

@@ -1,0 +1,42 @@
+"""The main navigation: which items this user's roles allow.
+
+Later apps add their items to ITEMS with the predicate that decides who sees them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from community import permissions
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    allowed: Callable
+
+
+ITEMS = [
+    NavItem(_("Start"), "portal:home", lambda user: True),
+    NavItem(_("Mijn account"), "account_email", lambda user: user.is_authenticated),
+    NavItem(_("Tweestapsverificatie"), "mfa_index", lambda user: user.is_authenticated),
+    NavItem(_("Beheer"), "admin:index", permissions.can_use_admin),
+]
+
+
+def navigation(request):
+    """Context processor: `nav_items` as (label, url, is_current) for the current user."""
+    user = getattr(request, "user", None)
+    if user is None:
+        return {"nav_items": []}
+    items = []
+    for item in ITEMS:
+        if item.allowed(user):
+            url = reverse(item.url_name)
+            current = request.path == url or (url != "/" and request.path.startswith(url))
+            items.append({"label": item.label, "url": url, "current": current})
+    return {"nav_items": items}

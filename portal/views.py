@@ -1,0 +1,72 @@
+"""Pages of the portal itself: start page, statements, security.txt and health."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from community.models import Membership
+from portal import health
+
+
+@login_not_required
+@require_GET
+def home(request):
+    """Public landing page; for a signed-in user, their start page with their roles."""
+    memberships = []
+    if request.user.is_authenticated:
+        memberships = (
+            Membership.objects.visible_to(request.user)
+            .filter(user=request.user)
+            .with_organisation()
+        )
+    return render(request, "portal/home.html", {"memberships": memberships})
+
+
+@login_not_required
+@require_GET
+def accessibility(request):
+    return render(request, "portal/accessibility.html")
+
+
+@login_not_required
+@require_GET
+def privacy(request):
+    return render(request, "portal/privacy.html")
+
+
+@login_not_required
+@require_GET
+def security_txt(request):
+    """RFC 9116 security.txt; Expires is always a year ahead of the request."""
+
+    expires = (timezone.now() + timedelta(days=365)).replace(microsecond=0)
+    lines = [
+        f"Contact: {settings.SECURITY_CONTACT}",
+        f"Expires: {expires.strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        "Preferred-Languages: nl, en",
+        f"Canonical: {request.build_absolute_uri()}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@login_not_required
+@require_GET
+@never_cache
+def health_check(request):
+    """200 when database, cache and broker answer, 503 when one does not.
+
+    Anonymous callers (load balancers) get only the status; staff also see each check.
+    """
+    results = health.run_checks()
+    healthy = all(result.ok for result in results)
+    body = {"status": "ok" if healthy else "error"}
+    if request.user.is_authenticated and request.user.is_staff:
+        body["checks"] = {r.name: {"ok": r.ok, "detail": r.detail} for r in results}
+        body["worker_heartbeat"] = health.worker_heartbeat_last()
+    return JsonResponse(body, status=200 if healthy else 503)

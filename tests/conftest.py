@@ -1,0 +1,92 @@
+"""Shared fixtures: the personas every test speaks of.
+
+- alice: inkoper of Gemeente Alfa (Groene Hart)
+- bob: coordinator of Gemeente Beta, so coordinator of the Groene Hart region
+- charlie: inkoper of Gemeente Charlie in another region (Regio Zwolle)
+- dora: bestuurder of Gemeente Alfa
+- staff: platform beheerder without MFA
+"""
+
+import os
+
+import pytest
+
+from community.models import Membership
+from tests import factories
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls made
+# by live_server fixtures from that thread are safe here (one thread, no concurrency).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Unit tests call services directly; nothing may silently run a task in-process.
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+
+
+@pytest.fixture
+def groene_hart(db):
+    return factories.RegionFactory(name="Groene Hart", slug="groene-hart")
+
+
+@pytest.fixture
+def zwolle(db):
+    return factories.RegionFactory(name="Regio Zwolle", slug="regio-zwolle")
+
+
+@pytest.fixture
+def alfa(groene_hart):
+    return factories.OrganisationFactory(
+        name="Gemeente Alfa", slug="gemeente-alfa", region=groene_hart
+    )
+
+
+@pytest.fixture
+def beta(groene_hart):
+    return factories.OrganisationFactory(
+        name="Gemeente Beta", slug="gemeente-beta", region=groene_hart
+    )
+
+
+@pytest.fixture
+def charlie_org(zwolle):
+    return factories.OrganisationFactory(
+        name="Gemeente Charlie", slug="gemeente-charlie", region=zwolle
+    )
+
+
+@pytest.fixture
+def alice(alfa):
+    user = factories.UserFactory(email="alice@alfa.example", full_name="Alice Akkerman")
+    factories.MembershipFactory(user=user, organisation=alfa, role=Membership.Role.INKOPER)
+    return user
+
+
+@pytest.fixture
+def bob(beta):
+    user = factories.UserFactory(email="bob@beta.example", full_name="Bob Bakker")
+    factories.MembershipFactory(user=user, organisation=beta, role=Membership.Role.COORDINATOR)
+    return user
+
+
+@pytest.fixture
+def charlie(charlie_org):
+    user = factories.UserFactory(email="charlie@charlie.example", full_name="Charlie Claes")
+    factories.MembershipFactory(user=user, organisation=charlie_org, role=Membership.Role.INKOPER)
+    return user
+
+
+@pytest.fixture
+def dora(alfa):
+    user = factories.UserFactory(email="dora@alfa.example", full_name="Dora Dekker")
+    factories.MembershipFactory(user=user, organisation=alfa, role=Membership.Role.BESTUURDER)
+    return user
+
+
+@pytest.fixture
+def staff(db):
+    return factories.UserFactory(
+        email="beheer@portal.example", full_name="Sam Staff", is_staff=True, is_superuser=True
+    )

@@ -1,0 +1,36 @@
+"""A real task through a real Celery worker against real Redis."""
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.core.cache import cache
+
+from portal import health, tasks
+from portal.celery import app
+
+
+@pytest.fixture
+def redis_worker():
+    assert settings.REDIS_URL, "This test needs a real Redis: run it through `make test`."
+    assert app.conf.broker_url.startswith("redis://")
+    assert not app.conf.task_always_eager
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker
+
+
+@pytest.mark.integration
+def test_the_heartbeat_task_runs_on_a_real_worker(redis_worker):
+    cache.delete(health.HEARTBEAT_CACHE_KEY)
+    result = tasks.heartbeat.delay()
+    stamp = result.get(timeout=30)
+    assert result.successful()
+    assert cache.get(health.HEARTBEAT_CACHE_KEY) == stamp
+
+
+@pytest.mark.integration
+def test_the_worker_is_configured_for_production_safety():
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1
+    assert app.conf.broker_transport_options["visibility_timeout"] > app.conf.task_time_limit
+    assert app.conf.task_serializer == "json"
