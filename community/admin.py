@@ -1,8 +1,26 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from community.models import Membership, Organisation, Region, User
+from community.models import (
+    AgendaItem,
+    Agreement,
+    AgreementParticipant,
+    Attendance,
+    Commitment,
+    MaturityAspect,
+    Meeting,
+    Membership,
+    Organisation,
+    OrganisationMaturity,
+    ProductCategory,
+    Region,
+    Source,
+    Themegroup,
+    ThemegroupMembership,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -38,8 +56,8 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "type", "cbs_code", "region"]
-    list_filter = ["type", "region"]
+    list_display = ["name", "type", "cbs_code", "province", "population", "region"]
+    list_filter = ["type", "region", "province"]
     search_fields = ["name", "cbs_code"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["region"]
@@ -52,3 +70,102 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
     list_select_related = ["user", "organisation"]
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher", "year", "key"]
+    search_fields = ["title", "publisher", "key"]
+
+
+@admin.register(ProductCategory)
+class ProductCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ThemegroupMembershipInline(admin.TabularInline):
+    model = ThemegroupMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Themegroup)
+class ThemegroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "sector", "created_at"]
+    list_filter = ["region", "sector"]
+    search_fields = ["name", "description", "goal"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ThemegroupMembershipInline]
+    list_select_related = ["region"]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["title", "themegroup", "starts_at", "location"]
+    list_filter = ["themegroup__region", "themegroup"]
+    search_fields = ["title", "minutes", "agenda_items__title"]
+    date_hierarchy = "starts_at"
+    inlines = [AgendaItemInline, AttendanceInline]
+    list_select_related = ["themegroup"]
+
+
+class AgreementParticipantInline(admin.TabularInline):
+    model = AgreementParticipant
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+class CommitmentInline(admin.StackedInline):
+    model = Commitment
+    extra = 0
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = ["name", "starts_on", "ends_on", "source"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [AgreementParticipantInline, CommitmentInline]
+
+
+@admin.register(AgreementParticipant)
+class AgreementParticipantAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "participant_type", "agreement"]
+    list_filter = ["agreement", "participant_type", "organisation__type"]
+    search_fields = ["organisation__name"]
+    list_select_related = ["organisation", "agreement"]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    list_display = ["key", "agreement", "applies_to", "metric", "target", "unit"]
+    list_filter = ["agreement", "applies_to", "metric"]
+    search_fields = ["description", "key"]
+
+
+@admin.register(MaturityAspect)
+class MaturityAspectAdmin(admin.ModelAdmin):
+    list_display = ["position", "name", "key", "source"]
+    search_fields = ["name", "description"]
+
+
+@admin.register(OrganisationMaturity)
+class OrganisationMaturityAdmin(SimpleHistoryAdmin):
+    list_display = ["organisation", "aspect", "status", "assessed_on"]
+    list_filter = ["status", "aspect", "organisation__region"]
+    search_fields = ["organisation__name", "note"]
+    autocomplete_fields = ["organisation"]
+    list_select_related = ["organisation", "aspect"]

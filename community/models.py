@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class UserManager(BaseUserManager):
@@ -149,6 +150,11 @@ class Organisation(models.Model):
         null=True,
         blank=True,
     )
+    province = models.CharField(_("provincie"), max_length=50, blank=True)
+    population = models.PositiveIntegerField(
+        _("inwoners"), null=True, blank=True, help_text=_("Volgens het CBS, op de peildatum.")
+    )
+    population_date = models.DateField(_("peildatum inwoners"), null=True, blank=True)
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -234,3 +240,446 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} – {self.organisation}"
+
+
+class Sector(models.TextChoices):
+    """The shared sector taxonomy of themegroups and cases."""
+
+    GWW = "gww", _("GWW (grond-, weg- en waterbouw)")
+    VASTGOED = "vastgoed", _("Vastgoed")
+    FACILITAIR = "facilitair", _("Facilitair")
+    ICT = "ict", _("ICT")
+    GROEN = "groen", _("Groen")
+    MOBILITEIT = "mobiliteit", _("Mobiliteit")
+    OVERIG = "overig", _("Overig")
+
+
+class Source(models.Model):
+    """A public document that seeded content comes from; every seeded item cites one."""
+
+    key = models.SlugField(_("sleutel"), max_length=100, unique=True)
+    title = models.CharField(_("titel"), max_length=300)
+    publisher = models.CharField(_("uitgever"), max_length=200)
+    year = models.PositiveIntegerField(_("jaar"), null=True, blank=True)
+    url = models.URLField(_("adres"), blank=True)
+    file = models.CharField(
+        _("bestand"), max_length=100, blank=True, help_text=_("Tekstbestand in shared/seeds/.")
+    )
+
+    class Meta:
+        verbose_name = _("bron")
+        verbose_name_plural = _("bronnen")
+        ordering = ["title"]
+
+    def __str__(self):
+        return f"{self.title} ({self.publisher}{f', {self.year}' if self.year else ''})"
+
+    def natural_key(self):
+        return (self.key,)
+
+
+class SourcedModel(models.Model):
+    """Fields shared by everything that cites a source document."""
+
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("bron"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source_section = models.CharField(
+        _("vindplaats in de bron"),
+        max_length=200,
+        blank=True,
+        help_text=_("Casus, hoofdstuk of paragraaf."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ProductCategory(models.Model):
+    """A product or service category, shared by cases and trajectories."""
+
+    name = models.CharField(_("naam"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("productcategorie")
+        verbose_name_plural = _("productcategorieën")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Themegroup(models.Model):
+    """A community of practice per sector within a region (e.g. GWW in the Groene Hart)."""
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("regio"), on_delete=models.PROTECT, related_name="themegroups"
+    )
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    name = models.CharField(_("naam"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=150)
+    description = models.TextField(_("beschrijving"), blank=True)
+    goal = models.TextField(_("gezamenlijk doel"), blank=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("themegroep")
+        verbose_name_plural = _("themegroepen")
+        ordering = ["region__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "slug"],
+                name="community_themegroup_unique_slug_per_region",
+                violation_error_message=_("Deze regio heeft al een themegroep met deze slug."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.region})"
+
+
+class ThemegroupMembership(models.Model):
+    """A person's place in a themegroup: member, facilitator or guest (market parties)."""
+
+    class Role(models.TextChoices):
+        LID = "lid", _("Lid")
+        FACILITATOR = "facilitator", _("Facilitator")
+        GAST = "gast", _("Gast")
+
+    themegroup = models.ForeignKey(
+        Themegroup,
+        verbose_name=_("themegroep"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("gebruiker"),
+        on_delete=models.CASCADE,
+        related_name="themegroup_memberships",
+    )
+    role = models.CharField(_("rol"), max_length=20, choices=Role.choices, default=Role.LID)
+    joined_at = models.DateTimeField(_("lid sinds"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("themegroeplidmaatschap")
+        verbose_name_plural = _("themegroeplidmaatschappen")
+        ordering = ["themegroup", "user__full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["themegroup", "user"],
+                name="community_themegroupmembership_unique",
+                violation_error_message=_("Deze persoon is al lid van deze themegroep."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} – {self.themegroup.name}"
+
+
+class Meeting(models.Model):
+    """A meeting of a themegroup, in a place or online."""
+
+    themegroup = models.ForeignKey(
+        Themegroup,
+        verbose_name=_("themegroep"),
+        on_delete=models.CASCADE,
+        related_name="meetings",
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    starts_at = models.DateTimeField(_("begint om"))
+    ends_at = models.DateTimeField(_("eindigt om"), null=True, blank=True)
+    location = models.CharField(_("plaats"), max_length=200, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    minutes = models.TextField(_("verslag"), blank=True)
+
+    class Meta:
+        verbose_name = _("bijeenkomst")
+        verbose_name_plural = _("bijeenkomsten")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(location="") | ~models.Q(online_url=""),
+                name="community_meeting_has_place_or_link",
+                violation_error_message=_("Geef een plaats of een online link op."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True)
+                | models.Q(ends_at__gt=models.F("starts_at")),
+                name="community_meeting_ends_after_start",
+                violation_error_message=_("Een bijeenkomst eindigt na het begin."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.starts_at:%d-%m-%Y})"
+
+
+class AgendaItem(models.Model):
+    """One item on a meeting's agenda, in order."""
+
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("bijeenkomst"),
+        on_delete=models.CASCADE,
+        related_name="agenda_items",
+    )
+    position = models.PositiveSmallIntegerField(_("volgorde"))
+    title = models.CharField(_("onderwerp"), max_length=200)
+    description = models.TextField(_("toelichting"), blank=True)
+
+    class Meta:
+        verbose_name = _("agendapunt")
+        verbose_name_plural = _("agendapunten")
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "position"],
+                name="community_agendaitem_unique_position",
+                violation_error_message=_("Deze plaats op de agenda is al bezet."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.title}"
+
+
+class Attendance(models.Model):
+    """Who signed up for, attended or missed a meeting."""
+
+    class Status(models.TextChoices):
+        AANGEMELD = "aangemeld", _("Aangemeld")
+        AANWEZIG = "aanwezig", _("Aanwezig")
+        AFWEZIG = "afwezig", _("Afwezig")
+
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("bijeenkomst"),
+        on_delete=models.CASCADE,
+        related_name="attendances",
+    )
+    user = models.ForeignKey(
+        User, verbose_name=_("deelnemer"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.AANGEMELD
+    )
+
+    class Meta:
+        verbose_name = _("aanwezigheid")
+        verbose_name_plural = _("aanwezigheid")
+        ordering = ["meeting", "user__full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user"],
+                name="community_attendance_unique",
+                violation_error_message=_("Deze deelnemer staat al op de lijst."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_status_display()}"
+
+
+class Agreement(SourcedModel):
+    """A network agreement such as the Green Deal Circulair Inkopen 2.0."""
+
+    name = models.CharField(_("naam"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    description = models.TextField(_("beschrijving"), blank=True)
+    starts_on = models.DateField(_("begindatum"), null=True, blank=True)
+    ends_on = models.DateField(_("einddatum"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("afspraak")
+        verbose_name_plural = _("afspraken (Green Deals, manifesten)")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gt=models.F("starts_on")),
+                name="community_agreement_ends_after_start",
+                violation_error_message=_("De einddatum ligt na de begindatum."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class ParticipantType(models.TextChoices):
+    FACILITERENDE_PARTNER = "faciliterende_partner", _("Faciliterende partner")
+    KENNISPARTNER = "kennispartner", _("Kennispartner")
+    INKOPENDE_DEELNEMER = "inkopende_deelnemer", _("Inkopende deelnemer")
+    RIJKSOVERHEID = "rijksoverheid", _("Rijksoverheid")
+
+
+class AgreementParticipant(models.Model):
+    """An organisation taking part in an agreement, in one capacity."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("afspraak"),
+        on_delete=models.CASCADE,
+        related_name="participants",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.PROTECT,
+        related_name="agreement_participations",
+    )
+    participant_type = models.CharField(
+        _("soort deelnemer"), max_length=30, choices=ParticipantType.choices
+    )
+
+    class Meta:
+        verbose_name = _("deelnemer")
+        verbose_name_plural = _("deelnemers")
+        ordering = ["agreement", "participant_type", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "organisation"],
+                name="community_agreementparticipant_unique",
+                violation_error_message=_("Deze organisatie neemt al deel aan deze afspraak."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_participant_type_display()})"
+
+
+class Commitment(SourcedModel):
+    """A measurable commitment of an agreement's participants (of one type, or all).
+
+    For `trajectories_started` progress is computed from the trajectories logged.
+    """
+
+    class Metric(models.TextChoices):
+        TRAJECTORIES_STARTED = "trajectories_started", _("Gestarte circulaire inkooptrajecten")
+        WORKING_GROUPS_GUIDED = "working_groups_guided", _("Begeleide thematische werkgroepen")
+        OTHER = "other", _("Anders (handmatig bijgehouden)")
+
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("afspraak"),
+        on_delete=models.CASCADE,
+        related_name="commitments",
+    )
+    key = models.SlugField(_("sleutel"), max_length=100)
+    applies_to = models.CharField(
+        _("geldt voor"),
+        max_length=30,
+        choices=ParticipantType.choices,
+        blank=True,
+        help_text=_("Leeg: voor alle deelnemers."),
+    )
+    description = models.TextField(_("omschrijving"))
+    metric = models.CharField(_("meetwijze"), max_length=30, choices=Metric.choices)
+    target = models.PositiveIntegerField(
+        _("doel per deelnemer"),
+        null=True,
+        blank=True,
+        help_text=_("Leeg als de afspraak geen aantal noemt."),
+    )
+    unit = models.CharField(_("eenheid"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("toezegging")
+        verbose_name_plural = _("toezeggingen")
+        ordering = ["agreement", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "key"],
+                name="community_commitment_unique_key",
+                violation_error_message=_(
+                    "Deze afspraak heeft al een toezegging met deze sleutel."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.description[:80]
+
+
+class MaturityAspect(SourcedModel):
+    """An organisation-level 'basisingrediënt' of circular procurement (document 001).
+
+    Plus 'Chef Circulair aangesteld'. Seeded; the portal shows an organisation's
+    maturity profile over these aspects.
+    """
+
+    key = models.SlugField(_("sleutel"), max_length=100, unique=True)
+    name = models.CharField(_("naam"), max_length=150)
+    description = models.TextField(_("toelichting"), blank=True)
+    position = models.PositiveSmallIntegerField(_("volgorde"))
+
+    class Meta:
+        verbose_name = _("basisingrediënt")
+        verbose_name_plural = _("basisingrediënten")
+        ordering = ["position"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.key,)
+
+
+class OrganisationMaturity(models.Model):
+    """Where an organisation stands on one basisingrediënt; every change is kept."""
+
+    class Status(models.TextChoices):
+        NIET_GESTART = "niet_gestart", _("Niet gestart")
+        IN_ONTWIKKELING = "in_ontwikkeling", _("In ontwikkeling")
+        INGERICHT = "ingericht", _("Ingericht")
+        GEBORGD = "geborgd", _("Geborgd")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.CASCADE,
+        related_name="maturity",
+    )
+    aspect = models.ForeignKey(
+        MaturityAspect,
+        verbose_name=_("basisingrediënt"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NIET_GESTART
+    )
+    note = models.TextField(_("toelichting"), blank=True)
+    assessed_on = models.DateField(_("beoordeeld op"), default=timezone.localdate)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("volwassenheid")
+        verbose_name_plural = _("volwassenheid per basisingrediënt")
+        ordering = ["organisation__name", "aspect__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "aspect"],
+                name="community_organisationmaturity_unique",
+                violation_error_message=_(
+                    "Dit basisingrediënt is al beoordeeld voor deze organisatie."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} – {self.aspect}: {self.get_status_display()}"

@@ -1,0 +1,347 @@
+"""The case library (praktijkvoorbeelden) and the knowledge base (kennisbank)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from community import permissions
+from community.models import (
+    Organisation,
+    ProductCategory,
+    Region,
+    Sector,
+    SourcedModel,
+    Themegroup,
+)
+from procurement.models import AwardBasis, Phase, Procedure, RStrategy, SpecialMethod, Trajectory
+
+
+class Tag(models.Model):
+    """A free keyword on cases."""
+
+    name = models.CharField(_("naam"), max_length=60, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+
+    class Meta:
+        verbose_name = _("trefwoord")
+        verbose_name_plural = _("trefwoorden")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Cases a user may read: public ones for everyone; published community cases
+        for signed-in users; their own and their organisations' drafts; for coordinators
+        also what is submitted in their region; staff see all."""
+        public = models.Q(status=Case.Status.GEPUBLICEERD, visibility=Case.Visibility.OPENBAAR)
+        if not user.is_authenticated:
+            return self.filter(public)
+        if user.is_staff:
+            return self.all()
+        own_organisations = user.memberships.values("organisation")
+        condition = (
+            models.Q(status=Case.Status.GEPUBLICEERD)
+            | models.Q(author=user)
+            | models.Q(
+                pk__in=Case.organisations.through.objects.filter(
+                    organisation__in=own_organisations
+                ).values("case")
+            )
+        )
+        regions = permissions.coordinated_region_ids(user)
+        if regions:
+            condition |= models.Q(status=Case.Status.INGEDIEND, region__in=regions)
+        return self.filter(condition)
+
+
+class Case(SourcedModel):
+    """A praktijkvoorbeeld: how an organisation bought not, differently or less."""
+
+    class Status(models.TextChoices):
+        CONCEPT = "concept", _("Concept")
+        INGEDIEND = "ingediend", _("Ingediend")
+        GEPUBLICEERD = "gepubliceerd", _("Gepubliceerd")
+
+    class Visibility(models.TextChoices):
+        COMMUNITY = "community", _("Community (ingelogde gebruikers)")
+        OPENBAAR = "openbaar", _("Openbaar")
+
+    title = models.CharField(_("titel"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    summary = models.TextField(_("samenvatting"))
+    organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("organisaties"), related_name="cases", blank=True
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("regio"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    themegroup = models.ForeignKey(
+        Themegroup,
+        verbose_name=_("themegroep"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
+    product_category = models.ForeignKey(
+        ProductCategory,
+        verbose_name=_("productcategorie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    year = models.PositiveSmallIntegerField(_("jaar"), null=True, blank=True)
+    procedure = models.CharField(
+        _("procedure"), max_length=40, choices=Procedure.choices, blank=True
+    )
+    special_method = models.CharField(
+        _("bijzondere werkwijze"), max_length=40, choices=SpecialMethod.choices, blank=True
+    )
+    award_basis = models.CharField(
+        _("gunningsgrondslag"), max_length=30, choices=AwardBasis.choices, blank=True
+    )
+    context = models.TextField(_("context"), blank=True)
+    approach = models.TextField(_("aanpak"), blank=True)
+    involved_parties = models.TextField(_("betrokken partijen"), blank=True)
+    results = models.TextField(_("resultaten"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status.choices, default=Status.CONCEPT
+    )
+    visibility = models.CharField(
+        _("zichtbaarheid"), max_length=15, choices=Visibility.choices, default=Visibility.COMMUNITY
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="authored_cases",
+    )
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("contactpersoon"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_for_cases",
+        help_text=_("Een gebruiker van het portaal."),
+    )
+    trajectories = models.ManyToManyField(
+        Trajectory, verbose_name=_("gekoppelde inkooptrajecten"), related_name="cases", blank=True
+    )
+    tags = models.ManyToManyField(
+        Tag, verbose_name=_("trefwoorden"), related_name="cases", blank=True
+    )
+    published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("praktijkvoorbeeld")
+        verbose_name_plural = _("praktijkvoorbeelden")
+        ordering = ["-published_at", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(year__isnull=True) | models.Q(year__gte=1990, year__lte=2100),
+                name="cases_case_year_plausible",
+                violation_error_message=_("Vul een jaartal tussen 1990 en 2100 in."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="gepubliceerd") | models.Q(published_at__isnull=False),
+                name="cases_case_published_has_date",
+                violation_error_message=_(
+                    "Een gepubliceerd praktijkvoorbeeld heeft een publicatiedatum."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class CaseStrategy(models.Model):
+    """An R-strategy applied in a case, with its own explanation."""
+
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("praktijkvoorbeeld"),
+        on_delete=models.CASCADE,
+        related_name="strategies",
+    )
+    r_level = models.ForeignKey(
+        RStrategy,
+        verbose_name=_("R-strategie"),
+        on_delete=models.PROTECT,
+        related_name="case_strategies",
+    )
+    explanation = models.TextField(_("toelichting"))
+
+    class Meta:
+        verbose_name = _("toegepaste R-strategie")
+        verbose_name_plural = _("toegepaste R-strategieën")
+        ordering = ["case", "r_level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "r_level"],
+                name="cases_casestrategy_one_per_level",
+                violation_error_message=_("Deze R-strategie staat al bij dit praktijkvoorbeeld."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.r_level}: {self.explanation[:60]}"
+
+
+class Dimension(models.TextChoices):
+    TECHNOLOGISCH = "technologisch", _("Technologisch")
+    JURIDISCH = "juridisch", _("Juridisch")
+    ECONOMISCH = "economisch", _("Economisch")
+    SOCIAAL_CULTUREEL = "sociaal-cultureel", _("Sociaal-cultureel")
+
+
+class CaseObstacle(models.Model):
+    """An obstacle met in a case, in one dimension, and how it was solved."""
+
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("praktijkvoorbeeld"),
+        on_delete=models.CASCADE,
+        related_name="obstacles",
+    )
+    dimension = models.CharField(_("dimensie"), max_length=20, choices=Dimension.choices)
+    position = models.PositiveSmallIntegerField(_("volgorde"))
+    obstacle = models.TextField(_("obstakel"))
+    solution = models.TextField(_("oplossing"), blank=True)
+
+    class Meta:
+        verbose_name = _("obstakel en oplossing")
+        verbose_name_plural = _("obstakels en oplossingen")
+        ordering = ["case", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "position"],
+                name="cases_caseobstacle_unique_position",
+                violation_error_message=_("Deze plaats is al bezet."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_dimension_display()}: {self.obstacle[:60]}"
+
+
+class CaseLesson(models.Model):
+    """A lesson learned in a case, in order."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("praktijkvoorbeeld"), on_delete=models.CASCADE, related_name="lessons"
+    )
+    position = models.PositiveSmallIntegerField(_("volgorde"))
+    text = models.TextField(_("les"))
+
+    class Meta:
+        verbose_name = _("geleerde les")
+        verbose_name_plural = _("geleerde lessen")
+        ordering = ["case", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "position"],
+                name="cases_caselesson_unique_position",
+                violation_error_message=_("Deze plaats is al bezet."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class CaseAttachment(models.Model):
+    """A PDF or image attached to a case; stored under a generated name."""
+
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("praktijkvoorbeeld"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(_("bestand"), upload_to="cases/%Y/%m/")
+    title = models.CharField(_("titel"), max_length=200)
+    content_type = models.CharField(_("bestandstype"), max_length=100)
+    size = models.PositiveIntegerField(_("grootte (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("geüpload door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("geüpload op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bijlage")
+        verbose_name_plural = _("bijlagen")
+        ordering = ["case", "title"]
+
+    def __str__(self):
+        return self.title
+
+
+class KnowledgeItem(SourcedModel):
+    """A success factor, recommendation, conclusion or basisingrediënt from a source."""
+
+    class Kind(models.TextChoices):
+        SUCCESFACTOR = "succesfactor", _("Succesfactor")
+        AANBEVELING = "aanbeveling", _("Aanbeveling")
+        CONCLUSIE = "conclusie", _("Conclusie")
+        BASISINGREDIENT = "basisingredient", _("Basisingrediënt")
+        LES = "les", _("Les")
+
+    class Audience(models.TextChoices):
+        AANBESTEDENDE_DIENST = "aanbestedende_dienst", _("Aanbestedende dienst")
+        LEVERANCIER = "leverancier", _("Leverancier")
+        BEIDE = "beide", _("Aanbestedende dienst en leverancier")
+        LEARNING_COMMUNITY = "learning_community", _("Learning community")
+
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("titel"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    text = models.TextField(_("tekst"))
+    audience = models.CharField(_("doelgroep"), max_length=25, choices=Audience.choices)
+    phases = models.ManyToManyField(
+        Phase, verbose_name=_("fasen"), related_name="knowledge_items", blank=True
+    )
+    r_levels = models.ManyToManyField(
+        RStrategy, verbose_name=_("R-strategieën"), related_name="knowledge_items", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("kennisitem")
+        verbose_name_plural = _("kennisbank")
+        ordering = ["kind", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)

@@ -1,0 +1,126 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from procurement.models import (
+    EuThreshold,
+    GuidingQuestion,
+    Kpi,
+    KpiExample,
+    KpiMeasurement,
+    Phase,
+    PhaseGuidance,
+    PhaseProgress,
+    QuestionAnswer,
+    RStrategy,
+    TeamMember,
+    Trajectory,
+)
+
+
+@admin.register(RStrategy)
+class RStrategyAdmin(admin.ModelAdmin):
+    list_display = ["level", "name_nl", "name_en", "rvo_step", "meaning"]
+
+
+class PhaseGuidanceInline(admin.TabularInline):
+    model = PhaseGuidance
+    extra = 0
+
+
+class GuidingQuestionInline(admin.TabularInline):
+    model = GuidingQuestion
+    extra = 0
+
+
+@admin.register(Phase)
+class PhaseAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "source", "source_section"]
+    search_fields = ["name", "goal"]
+    inlines = [PhaseGuidanceInline, GuidingQuestionInline]
+
+
+@admin.register(GuidingQuestion)
+class GuidingQuestionAdmin(admin.ModelAdmin):
+    list_display = ["text", "phase", "kind", "r_level", "position"]
+    list_filter = ["phase", "kind", "r_level"]
+    search_fields = ["text"]
+    list_select_related = ["phase", "r_level"]
+
+
+@admin.register(KpiExample)
+class KpiExampleAdmin(admin.ModelAdmin):
+    list_display = ["name", "r_level", "unit", "direction", "source_section"]
+    list_filter = ["r_level", "direction"]
+    search_fields = ["name", "description"]
+
+
+@admin.register(EuThreshold)
+class EuThresholdAdmin(admin.ModelAdmin):
+    list_display = ["category", "amount", "valid_from", "valid_until"]
+    list_filter = ["category", "valid_from"]
+
+
+class PhaseProgressInline(admin.TabularInline):
+    model = PhaseProgress
+    extra = 0
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = TeamMember
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class KpiInline(admin.TabularInline):
+    model = Kpi
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Trajectory)
+class TrajectoryAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "title",
+        "organisation",
+        "procurement_type",
+        "current_phase",
+        "r_level_target",
+        "r_level_achieved",
+        "status",
+        "updated_at",
+    ]
+    list_filter = [
+        "status",
+        "procurement_type",
+        "current_phase",
+        "organisation__region",
+        "procedure",
+        "award_basis",
+        "r_level_target",
+    ]
+    search_fields = ["title", "need_description", "organisation__name", "tenderned_id"]
+    autocomplete_fields = ["organisation", "participating_organisations", "themegroup"]
+    list_select_related = ["organisation", "current_phase", "r_level_target", "r_level_achieved"]
+    inlines = [PhaseProgressInline, TeamMemberInline, KpiInline]
+
+
+class KpiMeasurementInline(admin.TabularInline):
+    model = KpiMeasurement
+    extra = 0
+
+
+@admin.register(Kpi)
+class KpiAdmin(admin.ModelAdmin):
+    list_display = ["name", "trajectory", "unit", "r_level", "direction"]
+    list_filter = ["r_level", "direction"]
+    search_fields = ["name", "trajectory__title"]
+    inlines = [KpiMeasurementInline]
+    list_select_related = ["trajectory", "r_level"]
+
+
+@admin.register(QuestionAnswer)
+class QuestionAnswerAdmin(admin.ModelAdmin):
+    list_display = ["trajectory", "question", "is_done", "answered_by", "answered_at"]
+    list_filter = ["is_done", "question__phase"]
+    search_fields = ["answer", "trajectory__title", "question__text"]
+    list_select_related = ["trajectory", "question", "answered_by"]
