@@ -35,6 +35,7 @@ migrate:
 	$(PY) manage.py migrate --noinput
 
 seed:
+	$(PY) manage.py seed
 	$(PY) manage.py demo
 
 # Zero services: SQLite under var/, Celery eager, e-mail to the console.

@@ -13,30 +13,33 @@ from community.seeding import organisation_by_name, product_category, source_for
 def load_cases(rows: list[dict]) -> int:
     for row in rows:
         existing = Case.objects.filter(slug=row["slug"]).first()
-        case, _ = Case.objects.update_or_create(
-            slug=row["slug"],
-            defaults={
-                "title": row["title"],
-                "summary": text(row["summary"]),
-                "region": Region.objects.get(slug=row["region"]) if row.get("region") else None,
-                "sector": text(row.get("sector")),
-                "product_category": product_category(row.get("product_category")),
-                "year": row.get("year"),
-                "procedure": text(row.get("procedure")),
-                "special_method": text(row.get("special_method")),
-                "award_basis": text(row.get("award_basis")),
-                "context": text(row.get("context")),
-                "approach": text(row.get("approach")),
-                "involved_parties": text(row.get("involved_parties")),
-                "results": text(row.get("results")),
-                # Seeded cases come from public documents: published and public.
-                "status": Case.Status.GEPUBLICEERD,
-                "visibility": Case.Visibility.OPENBAAR,
-                "published_at": existing.published_at if existing else timezone.now(),
-                "source": source_for(row["source"]),
-                "source_section": text(row.get("source_section")),
-            },
-        )
+        defaults = {
+            "title": row["title"],
+            "summary": text(row["summary"]),
+            "region": Region.objects.get(slug=row["region"]) if row.get("region") else None,
+            "sector": text(row.get("sector")),
+            "product_category": product_category(row.get("product_category")),
+            "year": row.get("year"),
+            "procedure": text(row.get("procedure")),
+            "special_method": text(row.get("special_method")),
+            "award_basis": text(row.get("award_basis")),
+            "context": text(row.get("context")),
+            "approach": text(row.get("approach")),
+            "involved_parties": text(row.get("involved_parties")),
+            "results": text(row.get("results")),
+            # Seeded cases come from public documents: published and public.
+            "status": Case.Status.GEPUBLICEERD,
+            "visibility": Case.Visibility.OPENBAAR,
+            "published_at": existing.published_at if existing else timezone.now(),
+            "source": source_for(row["source"]),
+            "source_section": text(row.get("source_section")),
+        }
+        if existing:
+            # A re-seed is not an edit by a person: update without a history entry.
+            Case.objects.filter(pk=existing.pk).update(**defaults)
+            case = existing
+        else:
+            case = Case.objects.create(slug=row["slug"], **defaults)
         case.organisations.set(
             [organisation_by_name(o["name"], o["type"]) for o in row.get("organisations") or []]
         )

@@ -78,3 +78,32 @@ def test_anonymous_sees_no_organisations(alfa):
     from django.contrib.auth.models import AnonymousUser
 
     assert not Organisation.objects.visible_to(AnonymousUser()).exists()
+
+
+@pytest.mark.django_db
+def test_a_meeting_has_a_place_or_a_link(groene_hart):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from community.models import Meeting, Themegroup
+
+    group = Themegroup.objects.create(region=groene_hart, sector="gww", name="GWW", slug="gww")
+    meeting = Meeting(
+        themegroup=group,
+        title="Kennissessie",
+        starts_at=datetime(2026, 12, 1, 14, tzinfo=ZoneInfo("Europe/Amsterdam")),
+    )
+    with pytest.raises(ValidationError) as error:
+        meeting.full_clean()
+    assert "Geef een plaats of een online link op." in str(error.value)
+
+
+@pytest.mark.django_db
+def test_maturity_changes_are_kept_in_history(alfa):
+    from community.models import MaturityAspect, OrganisationMaturity
+
+    aspect = MaturityAspect.objects.create(key="chef-circulair", name="Chef Circulair", position=7)
+    maturity = OrganisationMaturity.objects.create(organisation=alfa, aspect=aspect)
+    maturity.status = OrganisationMaturity.Status.INGERICHT
+    maturity.save()
+    assert list(maturity.history.values_list("status", flat=True)) == ["ingericht", "niet_gestart"]

@@ -1,0 +1,63 @@
+"""Rules of the case model and who may read which case."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from cases.models import Case, CaseStrategy
+from procurement.models import RStrategy
+
+
+@pytest.fixture
+def r0(db):
+    return RStrategy.objects.create(
+        level=0, name_nl="Weigeren", name_en="Refuse", meaning="Niet kopen", rvo_step=1
+    )
+
+
+def _case(**fields):
+    defaults = {"title": "Casus", "slug": fields.get("slug", "casus"), "summary": "Kort"}
+    return Case.objects.create(**{**defaults, **fields})
+
+
+def _message(instance):
+    with pytest.raises(ValidationError) as error:
+        instance.full_clean()
+    return str(error.value)
+
+
+def test_a_strategy_appears_once_per_case(r0):
+    case = _case()
+    CaseStrategy.objects.create(case=case, r_level=r0, explanation="Niet gekocht")
+    assert "Deze R-strategie staat al bij dit praktijkvoorbeeld." in _message(
+        CaseStrategy(case=case, r_level=r0, explanation="Nog eens")
+    )
+
+
+def test_a_published_case_has_a_publication_date(db):
+    case = Case(title="X", slug="x", summary="X", status=Case.Status.GEPUBLICEERD)
+    assert "publicatiedatum" in _message(case)
+
+
+def test_a_case_year_is_plausible(db):
+    assert "1990" in _message(Case(title="X", slug="x", summary="X", year=1850))
+
+
+@pytest.mark.django_db
+def test_who_reads_which_case(alice, bob, charlie, alfa, groene_hart):
+    public = _case(
+        slug="openbaar", status="gepubliceerd", visibility="openbaar", published_at=timezone.now()
+    )
+    community = _case(
+        slug="community", status="gepubliceerd", visibility="community", published_at=timezone.now()
+    )
+    draft = _case(slug="concept", status="concept", author=alice, region=groene_hart)
+    draft.organisations.add(alfa)
+    submitted = _case(slug="ingediend", status="ingediend", author=alice, region=groene_hart)
+
+    assert set(Case.objects.visible_to(AnonymousUser())) == {public}
+    assert set(Case.objects.visible_to(alice)) == {public, community, draft, submitted}
+    # bob coordinates the Groene Hart: he reviews what is submitted there, not drafts.
+    assert set(Case.objects.visible_to(bob)) == {public, community, submitted}
+    assert set(Case.objects.visible_to(charlie)) == {public, community}

@@ -1,0 +1,236 @@
+"""The seed command: idempotent, complete against the sources, every item cited."""
+
+from collections import Counter
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+
+from cases.models import Case, KnowledgeItem
+from community.models import (
+    Agreement,
+    Commitment,
+    MaturityAspect,
+    Organisation,
+    Region,
+    Themegroup,
+    User,
+)
+from procurement.models import EuThreshold, GuidingQuestion, KpiExample, Phase, RStrategy
+
+# Obstacle dimensions per NAMI case as the Inspiratiekit names them (document 002).
+NAMI_DIMENSIONS = {
+    "nami-defensie-it": {"technologisch", "juridisch", "economisch", "sociaal-cultureel"},
+    "nami-kunstgrasvelden-amsterdam-haarlem": {
+        "technologisch",
+        "juridisch",
+        "economisch",
+        "sociaal-cultureel",
+    },
+    "nami-evenementen-buitenlandse-zaken": {
+        "technologisch",
+        "juridisch",
+        "economisch",
+        "sociaal-cultureel",
+    },
+    "nami-expo-dubai-osaka": {"technologisch", "juridisch", "sociaal-cultureel"},
+    "nami-stembiljetten-bzk": {"technologisch", "juridisch", "economisch", "sociaal-cultureel"},
+    "nami-kantoorartikelen-uwv": {"economisch", "sociaal-cultureel"},
+    "nami-sanitaire-supplies-rijksoverheid": {
+        "technologisch",
+        "juridisch",
+        "economisch",
+        "sociaal-cultureel",
+    },
+    "nami-rwzi-terwolde": {"technologisch", "juridisch", "economisch", "sociaal-cultureel"},
+    "nami-werkplekomgeving-rijksoverheid": {"technologisch", "economisch", "sociaal-cultureel"},
+}
+
+# (generic, highest-R) guiding questions per phase in document 001.
+QUESTIONS_PER_PHASE = {1: (3, 5), 2: (0, 4), 3: (2, 1), 4: (2, 4), 5: (4, 1), 6: (4, 1)}
+
+SEEDED_APPS = ("community", "procurement", "cases")
+
+
+def _counts():
+    return {
+        model._meta.label: model.objects.count()
+        for app in SEEDED_APPS
+        for model in apps.get_app_config(app).get_models()
+    }
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("seed", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_seeding_twice_gives_the_same_rows(seeded):
+    first = _counts()
+    call_command("seed", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert _counts() == first
+    assert first["cases.Case"] > 0
+
+
+def test_it_loads_the_regions_and_all_41_municipalities(seeded):
+    assert set(Region.objects.values_list("slug", flat=True)) == {"groene-hart", "regio-zwolle"}
+    municipalities = Organisation.objects.exclude(cbs_code="")
+    assert municipalities.count() == 41
+    assert municipalities.filter(region__slug="groene-hart").count() == 19
+    assert municipalities.filter(region__slug="regio-zwolle").count() == 22
+    gouda = Organisation.objects.get(cbs_code="GM0513")
+    assert (gouda.name, gouda.province, gouda.population) == (
+        "Gemeente Gouda",
+        "Zuid-Holland",
+        75763,
+    )
+
+
+def test_it_loads_the_groene_hart_themegroups(seeded):
+    assert set(
+        Themegroup.objects.filter(region__slug="groene-hart").values_list("sector", flat=True)
+    ) == {"gww", "vastgoed", "facilitair"}
+
+
+def test_it_loads_the_r_ladder_with_the_rvo_mapping(seeded):
+    ladder = list(RStrategy.objects.order_by("level"))
+    assert [r.level for r in ladder] == list(range(10))
+    assert (ladder[0].name_nl, ladder[0].name_en, ladder[0].rvo_step) == ("Weigeren", "Refuse", 1)
+    assert ladder[8].rvo_step == 4  # Recycle
+
+
+def test_it_loads_the_six_phases_with_every_guiding_question(seeded):
+    phases = Phase.objects.order_by("number")
+    assert [p.number for p in phases] == [1, 2, 3, 4, 5, 6]
+    for phase in phases:
+        kinds = Counter(phase.questions.values_list("kind", flat=True))
+        generic, highest = QUESTIONS_PER_PHASE[phase.number]
+        assert (kinds[GuidingQuestion.Kind.GENERIEK], kinds[GuidingQuestion.Kind.HOOGSTE_R]) == (
+            generic,
+            highest,
+        ), phase
+        assert phase.goal
+        assert phase.guidance.filter(kind="betrokkene").exists()
+        assert phase.guidance.filter(kind="aandachtspunt").exists()
+    tagged = GuidingQuestion.objects.filter(kind="hoogste_r").exclude(r_level=None)
+    assert set(tagged.values_list("r_level", flat=True)) <= {0, 1, 2}
+
+
+def test_it_loads_the_basisingredienten_and_kpi_examples(seeded):
+    assert MaturityAspect.objects.count() == 7  # six basisingrediënten + Chef Circulair
+    assert MaturityAspect.objects.filter(key="chef-circulair").exists()
+    assert set(KpiExample.objects.exclude(r_level=None).values_list("r_level", flat=True)) == {
+        0,
+        1,
+        2,
+    }
+    assert KpiExample.objects.filter(r_level=None).exists()  # organisation-wide
+
+
+def test_it_loads_the_nine_nami_cases_with_their_obstacle_dimensions(seeded):
+    nami = Case.objects.filter(source__key="nami-inspiratiekit")
+    assert nami.count() == 9
+    for case in nami:
+        dimensions = set(case.obstacles.values_list("dimension", flat=True))
+        assert dimensions == NAMI_DIMENSIONS[case.slug], case.slug
+        assert case.strategies.exists(), case.slug
+        assert case.lessons.exists(), case.slug
+        assert case.context, case.slug
+        assert case.approach, case.slug
+
+
+def test_it_loads_the_knowledge_items_of_the_sources(seeded):
+    counts = Counter(KnowledgeItem.objects.values_list("source__key", "kind"))
+    assert counts[("nami-inspiratiekit", "conclusie")] == 5
+    assert counts[("regio-zwolle-succesfactoren", "succesfactor")] == 6
+    zwolle = KnowledgeItem.objects.filter(source__key="regio-zwolle-succesfactoren")
+    assert zwolle.filter(kind="aanbeveling").exclude(audience="learning_community").count() == 9
+    assert zwolle.filter(kind="aanbeveling", audience="learning_community").count() == 6
+
+
+def test_it_loads_the_worked_examples_of_zwolle_and_the_groene_hart(seeded):
+    slugs = set(Case.objects.values_list("slug", flat=True))
+    assert {
+        "zwolle-stadsdijkversterking-zwolle-2019",
+        "zwolle-vondeltuin-amsterdam",
+        "zwolle-defensie-raambekleding",
+        "zwolle-amsterdam-groeimodel-elektrisch-vervoer",
+        "zwolle-aalborg-schoolmeubilair",
+    } <= slugs
+    assert Case.objects.filter(source__key="platform-groene-hart-interview").count() == 2
+
+
+def test_it_loads_the_green_deal_with_all_48_participants(seeded):
+    deal = Agreement.objects.get(slug="green-deal-circulair-inkopen-2")
+    types = Counter(deal.participants.values_list("participant_type", flat=True))
+    assert types == {
+        "faciliterende_partner": 2,
+        "kennispartner": 12,
+        "inkopende_deelnemer": 31,
+        "rijksoverheid": 3,
+    }
+    two_trajectories = deal.commitments.get(
+        applies_to="inkopende_deelnemer", metric="trajectories_started"
+    )
+    assert two_trajectories.target == 2
+
+
+def test_every_seeded_item_cites_its_source(seeded):
+    for model in (
+        Case,
+        KnowledgeItem,
+        Phase,
+        KpiExample,
+        MaturityAspect,
+        Agreement,
+        Commitment,
+        EuThreshold,
+        RStrategy,
+    ):
+        assert model.objects.exists(), model
+        assert not model.objects.filter(source=None).exists(), model
+        if model is not RStrategy:
+            assert not model.objects.filter(source_section="").exists(), model
+
+
+def test_seeded_cases_are_published_and_public(seeded):
+    assert not Case.objects.exclude(status="gepubliceerd").exists()
+    assert not Case.objects.exclude(visibility="openbaar").exists()
+    assert not Case.objects.filter(published_at=None).exists()
+
+
+def test_seeding_creates_no_accounts(seeded):
+    assert not User.objects.exists()
+
+
+def test_thresholds_are_rows_with_validity_dates(seeded):
+    from datetime import date
+
+    current = EuThreshold.objects.filter(
+        valid_from__lte=date(2026, 6, 1), valid_until__gte=date(2026, 6, 1)
+    )
+    assert {t.category: int(t.amount) for t in current} == {
+        "werken": 5404000,
+        "leveringen_diensten_centraal": 140000,
+        "leveringen_diensten_decentraal": 216000,
+        "sociale_diensten": 750000,
+        "speciale_sectoren": 432000,
+    }
+
+
+def test_demo_data_builds_on_the_seed(seeded, settings):
+    settings.DEBUG = True
+    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    from procurement.models import Trajectory
+
+    demo = Trajectory.objects.filter(title__endswith="(demo)")
+    assert demo.count() == 20
+    assert set(demo.values_list("current_phase__number", flat=True)) == {1, 2, 3, 4, 5, 6}
+    assert not User.objects.exclude(email__endswith="@demo.example").exists()
+    assert Case.objects.filter(status="concept", slug__startswith="demo-").count() == 3
+
+
+def test_demo_data_refuses_production(seeded, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("demo")
