@@ -37,24 +37,26 @@ class Tag(models.Model):
 
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Cases a user may read: public ones for everyone; published community cases
-        for signed-in users; their own and their organisations' drafts; for coordinators
-        also what is submitted in their region; staff see all."""
+        """Cases a user may read.
+
+        Public cases for everyone. Published community cases for signed-in users who
+        belong to an organisation (a self-registered account sees nothing non-public
+        until a coordinator has linked it). Their own and their organisations' drafts;
+        for coordinators also what is submitted in their region. Staff see all.
+        """
         public = models.Q(status=Case.Status.GEPUBLICEERD, visibility=Case.Visibility.OPENBAAR)
         if not user.is_authenticated:
             return self.filter(public)
         if user.is_staff:
             return self.all()
         own_organisations = user.memberships.values("organisation")
-        condition = (
-            models.Q(status=Case.Status.GEPUBLICEERD)
-            | models.Q(author=user)
-            | models.Q(
+        condition = public | models.Q(author=user)
+        if permissions.roles_of(user):
+            condition |= models.Q(status=Case.Status.GEPUBLICEERD) | models.Q(
                 pk__in=Case.organisations.through.objects.filter(
                     organisation__in=own_organisations
                 ).values("case")
             )
-        )
         regions = permissions.coordinated_region_ids(user)
         if regions:
             condition |= models.Q(status=Case.Status.INGEDIEND, region__in=regions)

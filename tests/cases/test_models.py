@@ -61,3 +61,16 @@ def test_who_reads_which_case(alice, bob, charlie, alfa, groene_hart):
     # bob coordinates the Groene Hart: he reviews what is submitted there, not drafts.
     assert set(Case.objects.visible_to(bob)) == {public, community, submitted}
     assert set(Case.objects.visible_to(charlie)) == {public, community}
+
+
+@pytest.mark.django_db
+def test_an_account_without_organisation_sees_only_public_cases():
+    from tests.factories import UserFactory
+
+    public = _case(
+        slug="openbaar", status="gepubliceerd", visibility="openbaar", published_at=timezone.now()
+    )
+    _case(
+        slug="community", status="gepubliceerd", visibility="community", published_at=timezone.now()
+    )
+    assert set(Case.objects.visible_to(UserFactory())) == {public}
