@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from cases.models import Case, CaseLesson, CaseObstacle, CaseStrategy, KnowledgeItem, Tag
 from community.models import Region
 from community.seeding import organisation_by_name, product_category, source_for, text
+from procurement.models import Phase
 
 
 def load_cases(rows: list[dict]) -> int:
@@ -93,6 +94,6 @@ def load_knowledge_items(rows: list[dict], default_source: str | None = None) ->
                 "source_section": text(row.get("source_section")),
             },
         )
-        item.phases.set(row.get("phases") or [])
+        item.phases.set(Phase.objects.filter(number__in=row.get("phases") or []))
         item.r_levels.set(row.get("r_levels") or [])
     return len(rows)

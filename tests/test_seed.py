@@ -234,3 +234,8 @@ def test_demo_data_refuses_production(seeded, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("demo")
+
+
+def test_knowledge_items_link_to_phases_by_number(seeded):
+    conclusion = KnowledgeItem.objects.get(slug="nami-conclusie-2")
+    assert sorted(conclusion.phases.values_list("number", flat=True)) == [2, 5]

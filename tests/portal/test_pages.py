@@ -136,7 +136,12 @@ def test_the_language_switch_changes_the_page_language(client):
     response = client.post("/taal/", {"language": "en", "next": "/privacy/"})
     assert response.status_code == 302
     assert response["Location"] == "/privacy/"
-    assert soup(client.get("/privacy/")).html["lang"] == "en"
+    english = soup(client.get("/privacy/"))
+    assert english.html["lang"] == "en"
+    client.post("/taal/", {"language": "nl", "next": "/privacy/"})
+    dutch = soup(client.get("/privacy/"))
+    # The page itself is translated, not only its lang attribute.
+    assert english.select_one("main h1").get_text() != dutch.select_one("main h1").get_text()
 
 
 @pytest.mark.django_db
