@@ -60,7 +60,7 @@ def test_it_starts_with_no_environment_at_all():
     code = (
         "import django; django.setup(); from django.conf import settings as s;"
         "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER,"
-        " s.EMAIL_BACKEND)"
+        " s.MAILERS['default']['BACKEND'])"
     )
     env = {
         k: v
