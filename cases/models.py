@@ -1,7 +1,9 @@
 """The case library (praktijkvoorbeelden) and the knowledge base (kennisbank)."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -36,6 +38,21 @@ class Tag(models.Model):
 
 
 class CaseQuerySet(models.QuerySet):
+    def published_for(self, user):
+        """The published cases a user may browse: public ones for anonymous visitors and
+        accounts not yet linked to an organisation, all published ones for members."""
+        published = self.filter(status=Case.Status.GEPUBLICEERD)
+        if user.is_authenticated and (user.is_staff or permissions.roles_of(user)):
+            return published
+        return published.filter(visibility=Case.Visibility.OPENBAAR)
+
+    def with_card_data(self):
+        """What a case card shows, in a constant number of queries."""
+        return self.select_related("region", "product_category").prefetch_related(
+            "organisations",
+            models.Prefetch("strategies", queryset=CaseStrategy.objects.select_related("r_level")),
+        )
+
     def visible_to(self, user):
         """Cases a user may read.
 
@@ -149,10 +166,17 @@ class Case(SourcedModel):
     tags = models.ManyToManyField(
         Tag, verbose_name=_("trefwoorden"), related_name="cases", blank=True
     )
+    review_comment = models.TextField(
+        _("opmerking van de beoordelaar"),
+        blank=True,
+        help_text=_("Waarom het praktijkvoorbeeld is teruggestuurd."),
+    )
     published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
+    # Dutch full-text search (PostgreSQL): kept current by services.case_search_index().
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector"])
 
     objects = CaseQuerySet.as_manager()
 
@@ -180,6 +204,9 @@ class Case(SourcedModel):
 
     def natural_key(self):
         return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("cases:case_detail", args=[self.slug])
 
 
 class CaseStrategy(models.Model):

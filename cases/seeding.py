@@ -5,6 +5,7 @@ by position."""
 from django.utils import timezone
 from django.utils.text import slugify
 
+from cases import services
 from cases.models import Case, CaseLesson, CaseObstacle, CaseStrategy, KnowledgeItem, Tag
 from community.models import Region
 from community.seeding import organisation_by_name, product_category, source_for, text
@@ -78,6 +79,7 @@ def load_cases(rows: list[dict]) -> int:
                 case=case, position=position, defaults={"text": text(lesson)}
             )
         case.lessons.filter(position__gt=len(lessons)).delete()
+        services.case_search_index(case=case)
     return len(rows)
 
 

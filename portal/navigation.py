@@ -22,6 +22,8 @@ class NavItem:
 
 ITEMS = [
     NavItem(_("Start"), "portal:home", lambda user: True),
+    NavItem(_("Praktijkvoorbeelden"), "cases:case_list", lambda user: True),
+    NavItem(_("Kennisbank"), "cases:knowledge_list", lambda user: True),
     NavItem(_("Mijn account"), "account_email", lambda user: user.is_authenticated),
     NavItem(_("Tweestapsverificatie"), "mfa_index", lambda user: user.is_authenticated),
     NavItem(_("Beheer"), "admin:index", permissions.can_use_admin),

@@ -50,11 +50,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
     "simple_history",
+    "django_filters",
     "portal",
     "community",
     "procurement",
@@ -234,6 +236,8 @@ else:
     }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@circulair-groenehart.example")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's own address, for links in e-mails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SECURITY_CONTACT = env.str(
     "SECURITY_CONTACT", default="mailto:security@circulair-groenehart.example"
 )

@@ -1,0 +1,269 @@
+"""Filters, full-text search and facet counts of the case list.
+
+One taxonomy for every facet: R-level, sector, organisation type, region, obstacle
+dimension, year, procedure and product category. All state lives in the URL.
+"""
+
+import hashlib
+import json
+
+import django_filters
+from django import forms
+from django.contrib.postgres.search import SearchQuery
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case, CaseObstacle, CaseStrategy, Dimension, KnowledgeItem
+from community.models import Organisation, ProductCategory, Region, Sector
+from procurement.models import Phase, Procedure, RLevel
+
+MAX_QUERY_LENGTH = 200
+YEARS = [(str(year), str(year)) for year in range(2030, 1989, -1)]
+FACET_CACHE_SECONDS = 600
+FACET_VERSION_KEY = "cases:facet-version"
+
+
+def search_query(text: str) -> SearchQuery:
+    """Dutch stemming; websearch syntax accepts any input without a syntax error."""
+    return SearchQuery(text, config="dutch", search_type="websearch")
+
+
+def _organisation_type_cases(values):
+    return Case.organisations.through.objects.filter(organisation__type__in=values).values("case")
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Zoeken"),
+        method="filter_search",
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    r = django_filters.MultipleChoiceFilter(
+        label=_("R-strategie"),
+        choices=RLevel.choices,
+        method="filter_r_level",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sector = django_filters.MultipleChoiceFilter(
+        label=_("Sector"), choices=Sector.choices, widget=forms.CheckboxSelectMultiple
+    )
+    soort = django_filters.MultipleChoiceFilter(
+        label=_("Soort organisatie"),
+        choices=Organisation.Type.choices,
+        method="filter_organisation_type",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    regio = django_filters.ModelMultipleChoiceFilter(
+        label=_("Regio"),
+        field_name="region",
+        to_field_name="slug",
+        queryset=Region.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    dimensie = django_filters.MultipleChoiceFilter(
+        label=_("Obstakel"),
+        choices=Dimension.choices,
+        method="filter_dimension",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    jaar = django_filters.MultipleChoiceFilter(
+        label=_("Jaar"), field_name="year", choices=YEARS, widget=forms.CheckboxSelectMultiple
+    )
+    procedure = django_filters.MultipleChoiceFilter(
+        label=_("Procedure"), choices=Procedure.choices, widget=forms.CheckboxSelectMultiple
+    )
+    categorie = django_filters.ModelMultipleChoiceFilter(
+        label=_("Productcategorie"),
+        field_name="product_category",
+        to_field_name="slug",
+        queryset=ProductCategory.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Case
+        fields = [
+            "q",
+            "r",
+            "sector",
+            "soort",
+            "regio",
+            "dimensie",
+            "jaar",
+            "procedure",
+            "categorie",
+        ]
+
+    FACETS = ["r", "sector", "soort", "regio", "dimensie", "jaar", "procedure", "categorie"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()[:MAX_QUERY_LENGTH]
+        if not value:
+            return queryset
+        if connection.vendor == "postgresql":
+            return queryset.filter(search_vector=search_query(value))
+        words = value.split()[:10]
+        condition = Q()
+        for word in words:
+            condition &= (
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(context__icontains=word)
+                | Q(approach__icontains=word)
+            )
+        return queryset.filter(condition)
+
+    def filter_r_level(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=CaseStrategy.objects.filter(r_level__in=value).values("case"))
+
+    def filter_organisation_type(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=_organisation_type_cases(value))
+
+    def filter_dimension(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            pk__in=CaseObstacle.objects.filter(dimension__in=value).values("case")
+        )
+
+    def filtered_without(self, facet: str):
+        """The queryset with every filter applied except one facet's own (for its counts)."""
+        queryset = self.queryset
+        for name, value in self.form.cleaned_data.items():
+            if name != facet:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def has_filters(self) -> bool:
+        return any(self.form.cleaned_data.get(name) for name in self.filters)
+
+
+def _count_rows(facet: str, queryset):
+    """(value, count) pairs of one facet within a queryset."""
+    ids = queryset.values("pk")
+    if facet == "r":
+        rows = (
+            CaseStrategy.objects.filter(case__in=ids)
+            .values_list("r_level")
+            .annotate(n=Count("case", distinct=True))
+            .order_by()
+        )
+    elif facet == "soort":
+        rows = (
+            Case.organisations.through.objects.filter(case__in=ids)
+            .values_list("organisation__type")
+            .annotate(n=Count("case", distinct=True))
+            .order_by()
+        )
+    elif facet == "dimensie":
+        rows = (
+            CaseObstacle.objects.filter(case__in=ids)
+            .values_list("dimension")
+            .annotate(n=Count("case", distinct=True))
+            .order_by()
+        )
+    else:
+        column = {
+            "sector": "sector",
+            "regio": "region__slug",
+            "jaar": "year",
+            "procedure": "procedure",
+            "categorie": "product_category__slug",
+        }[facet]
+        rows = Case.objects.filter(pk__in=ids).exclude(**{f"{column}__isnull": True})
+        rows = rows.values_list(column).annotate(n=Count("pk")).order_by()
+    return {str(value): n for value, n in rows}
+
+
+def _choices(facet: str, filterset: CaseFilter):
+    if facet == "regio":
+        return [(r.slug, r.name) for r in Region.objects.all()]
+    if facet == "categorie":
+        return [(c.slug, c.name) for c in ProductCategory.objects.all()]
+    return [(str(value), label) for value, label in filterset.filters[facet].extra["choices"]]
+
+
+def facet_counts(filterset: CaseFilter, audience: str) -> dict:
+    """For each facet, its options with the number of results each would give.
+
+    Counts are cached per audience and filter state, and dropped when any case changes
+    (`facets_invalidate`), so a request rarely computes them.
+    """
+    state = (
+        {
+            name: filterset.data.getlist(name)
+            for name in sorted(filterset.filters)
+            if filterset.data.getlist(name)
+        }
+        if hasattr(filterset.data, "getlist")
+        else {}
+    )
+    version = cache.get_or_set(FACET_VERSION_KEY, 1, timeout=None)
+    digest = hashlib.sha256(json.dumps([audience, state], sort_keys=True).encode()).hexdigest()
+    key = f"cases:facets:{version}:{digest}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    result = {}
+    for facet in CaseFilter.FACETS:
+        counts = _count_rows(facet, filterset.filtered_without(facet))
+        choices = _choices(facet, filterset)
+        result[facet] = [(value, str(label), counts.get(value, 0)) for value, label in choices]
+    cache.set(key, result, FACET_CACHE_SECONDS)
+    return result
+
+
+def facets_invalidate() -> None:
+    """Forget every cached facet count (called after any change to a case)."""
+    try:
+        cache.incr(FACET_VERSION_KEY)
+    except ValueError:
+        cache.set(FACET_VERSION_KEY, 2, timeout=None)
+
+
+class KnowledgeItemFilter(django_filters.FilterSet):
+    fase = django_filters.ModelMultipleChoiceFilter(
+        label=_("Fase"),
+        field_name="phases",
+        to_field_name="number",
+        queryset=Phase.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    r = django_filters.MultipleChoiceFilter(
+        label=_("R-strategie"),
+        choices=RLevel.choices,
+        method="filter_r_level",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    doelgroep = django_filters.MultipleChoiceFilter(
+        label=_("Doelgroep"),
+        field_name="audience",
+        choices=KnowledgeItem.Audience.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    soort = django_filters.MultipleChoiceFilter(
+        label=_("Soort"),
+        field_name="kind",
+        choices=KnowledgeItem.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = KnowledgeItem
+        fields = ["fase", "r", "doelgroep", "soort"]
+
+    def filter_r_level(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            pk__in=KnowledgeItem.r_levels.through.objects.filter(rstrategy__in=value).values(
+                "knowledgeitem"
+            )
+        )

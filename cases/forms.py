@@ -1,0 +1,197 @@
+"""Forms of the case library: the case itself, its structured parts and the review."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case, Dimension, Tag
+from community.models import Organisation, Region
+from portal import uploads
+from procurement.models import RStrategy
+
+MARKDOWN_HELP = _("Gewone tekst of Markdown (kopjes, lijstjes, vet, links).")
+
+
+class CaseForm(forms.ModelForm):
+    """The case's own fields. Organisations are limited to the writer's own."""
+
+    tag_names = forms.CharField(
+        label=_("Trefwoorden"),
+        required=False,
+        max_length=300,
+        help_text=_("Gescheiden door komma's, bijvoorbeeld: meubilair, hergebruik."),
+    )
+    attachment = forms.FileField(
+        label=_("Bijlage toevoegen"),
+        required=False,
+        help_text=_("PDF, PNG of JPEG, hoogstens 10 MB."),
+    )
+    attachment_title = forms.CharField(
+        label=_("Titel van de bijlage"), required=False, max_length=200
+    )
+
+    class Meta:
+        model = Case
+        fields = [
+            "title",
+            "summary",
+            "organisations",
+            "region",
+            "themegroup",
+            "sector",
+            "product_category",
+            "year",
+            "procedure",
+            "special_method",
+            "award_basis",
+            "context",
+            "approach",
+            "involved_parties",
+            "results",
+        ]
+        widgets = {
+            "organisations": forms.CheckboxSelectMultiple,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "context": forms.Textarea(attrs={"rows": 6}),
+            "approach": forms.Textarea(attrs={"rows": 6}),
+            "involved_parties": forms.Textarea(attrs={"rows": 3}),
+            "results": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "context": MARKDOWN_HELP,
+            "approach": MARKDOWN_HELP,
+            "results": MARKDOWN_HELP,
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        own = Organisation.objects.all()
+        if not user.is_staff:
+            own = own.filter(pk__in=user.memberships.values("organisation"))
+        self.fields["organisations"].queryset = own.order_by("name")
+        self.fields["organisations"].required = True
+        self.fields["region"].queryset = Region.objects.all()
+        self.fields["themegroup"].queryset = self.fields["themegroup"].queryset.select_related(
+            "region"
+        )
+        if self.instance.pk:
+            self.fields["tag_names"].initial = ", ".join(
+                self.instance.tags.values_list("name", flat=True)
+            )
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            uploads.check_upload(upload)
+        return upload
+
+    def tags(self) -> list[Tag]:
+        tags = []
+        for name in self.cleaned_data.get("tag_names", "").split(","):
+            name = name.strip()[:60]
+            if name and slugify(name):
+                tag, _created = Tag.objects.get_or_create(
+                    slug=slugify(name), defaults={"name": name}
+                )
+                tags.append(tag)
+        return tags
+
+
+class StrategyForm(forms.Form):
+    r_level = forms.ModelChoiceField(
+        label=_("R-strategie"), queryset=RStrategy.objects.all(), required=False
+    )
+    explanation = forms.CharField(
+        label=_("Hoe is deze strategie toegepast?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("r_level") and not data.get("explanation", "").strip():
+            self.add_error("explanation", _("Licht toe hoe deze R-strategie is toegepast."))
+        if data.get("explanation", "").strip() and not data.get("r_level"):
+            self.add_error("r_level", _("Kies de R-strategie bij deze toelichting."))
+        return data
+
+
+class BaseStrategyFormSet(forms.BaseFormSet):
+    def clean(self):
+        seen = set()
+        for form in self.forms:
+            level = form.cleaned_data.get("r_level") if hasattr(form, "cleaned_data") else None
+            if level is None:
+                continue
+            if level.pk in seen:
+                form.add_error("r_level", _("Elke R-strategie staat maar één keer in de lijst."))
+            seen.add(level.pk)
+
+
+class ObstacleForm(forms.Form):
+    dimension = forms.ChoiceField(
+        label=_("Dimensie"), choices=[("", "–"), *Dimension.choices], required=False
+    )
+    obstacle = forms.CharField(
+        label=_("Obstakel"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    solution = forms.CharField(
+        label=_("Oplossing"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("obstacle", "").strip() or data.get("solution", "").strip()) and not data.get(
+            "dimension"
+        ):
+            self.add_error("dimension", _("Kies bij welke dimensie dit obstakel hoort."))
+        if data.get("dimension") and not data.get("obstacle", "").strip():
+            self.add_error("obstacle", _("Beschrijf het obstakel."))
+        return data
+
+
+class LessonForm(forms.Form):
+    text = forms.CharField(
+        label=_("Les"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+StrategyFormSet = forms.formset_factory(
+    StrategyForm, formset=BaseStrategyFormSet, extra=3, max_num=10, validate_max=True
+)
+ObstacleFormSet = forms.formset_factory(ObstacleForm, extra=4, max_num=20, validate_max=True)
+LessonFormSet = forms.formset_factory(LessonForm, extra=3, max_num=20, validate_max=True)
+
+
+class PublishForm(forms.Form):
+    visibility = forms.ChoiceField(
+        label=_("Publiceren voor"),
+        choices=Case.Visibility.choices,
+        widget=forms.RadioSelect,
+        initial=Case.Visibility.COMMUNITY,
+    )
+    no_contract_values = forms.BooleanField(
+        label=_("Er staan geen contractwaarden of bedragen uit offertes in."), required=True
+    )
+    no_running_tender_suppliers = forms.BooleanField(
+        label=_("Er staan geen leveranciersgegevens van een lopende aanbesteding in."),
+        required=True,
+    )
+    no_personal_data = forms.BooleanField(
+        label=_("Er staan geen persoonsgegevens in, behalve de contactpersoon."), required=True
+    )
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Opmerking voor de auteur"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    def clean_comment(self):
+        comment = self.cleaned_data["comment"].strip()
+        if not comment:
+            raise ValidationError(_("Schrijf de auteur waarom het praktijkvoorbeeld terug gaat."))
+        return comment

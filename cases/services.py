@@ -1,0 +1,196 @@
+"""Writes to the case library. Every service records the actor (history) and runs in a
+transaction; e-mail goes out after commit."""
+
+from dataclasses import dataclass, field
+from uuid import uuid4
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.db.models import Value
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from cases import permissions
+from cases.models import Case, CaseAttachment, CaseLesson, CaseObstacle, CaseStrategy
+from portal import uploads
+
+
+@dataclass
+class CaseContent:
+    """What a writer fills in: the case's fields and its structured parts."""
+
+    fields: dict
+    organisations: list = field(default_factory=list)
+    tags: list = field(default_factory=list)
+    strategies: list[dict] = field(default_factory=list)  # {"r_level": RStrategy, "explanation"}
+    obstacles: list[dict] = field(default_factory=list)  # {"dimension", "obstacle", "solution"}
+    lessons: list[str] = field(default_factory=list)
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:180] or "praktijkvoorbeeld"
+    slug = base
+    while Case.objects.filter(slug=slug).exists():
+        slug = f"{base}-{uuid4().hex[:6]}"
+    return slug
+
+
+def _write_parts(case: Case, content: CaseContent) -> None:
+    case.organisations.set(content.organisations)
+    case.tags.set(content.tags)
+    case.strategies.all().delete()
+    CaseStrategy.objects.bulk_create(
+        CaseStrategy(case=case, r_level=s["r_level"], explanation=s["explanation"])
+        for s in content.strategies
+    )
+    case.obstacles.all().delete()
+    CaseObstacle.objects.bulk_create(
+        CaseObstacle(case=case, position=position, **obstacle)
+        for position, obstacle in enumerate(content.obstacles, start=1)
+    )
+    case.lessons.all().delete()
+    CaseLesson.objects.bulk_create(
+        CaseLesson(case=case, position=position, text=text)
+        for position, text in enumerate(content.lessons, start=1)
+    )
+
+
+def _save(case: Case, actor) -> None:
+    case._history_user = actor  # simple-history: who made this change
+    case.full_clean(exclude=["search_vector"])
+    case.save()
+
+
+@transaction.atomic
+def case_create(*, actor, content: CaseContent) -> Case:
+    """A new draft by the actor, in the region of their first organisation."""
+    if not permissions.can_create_case(actor):
+        raise PermissionDenied
+    case = Case(**content.fields, author=actor, status=Case.Status.CONCEPT)
+    case.slug = _unique_slug(case.title)
+    if case.region_id is None and content.organisations:
+        case.region = content.organisations[0].region
+    _save(case, actor)
+    _write_parts(case, content)
+    case_search_index(case=case)
+    return case
+
+
+@transaction.atomic
+def case_update(*, actor, case: Case, content: CaseContent) -> Case:
+    if not permissions.can_edit_case(actor, case):
+        raise PermissionDenied
+    for name, value in content.fields.items():
+        setattr(case, name, value)
+    if content.organisations and case.region_id is None:
+        case.region = content.organisations[0].region
+    _save(case, actor)
+    _write_parts(case, content)
+    case_search_index(case=case)
+    return case
+
+
+@transaction.atomic
+def case_submit(*, actor, case: Case) -> Case:
+    """Concept → ingediend: the region's coordinators may now review it."""
+    if not permissions.can_submit_case(actor, case):
+        raise PermissionDenied
+    if case.region_id is None:
+        raise ValidationError(_("Kies een regio, zodat een coördinator het kan beoordelen."))
+    case.status = Case.Status.INGEDIEND
+    case.review_comment = ""
+    _save(case, actor)
+    _mail_author(case, "case_submitted")
+    return case
+
+
+@transaction.atomic
+def case_publish(*, actor, case: Case, visibility: str, checklist_confirmed: bool) -> Case:
+    """Ingediend → gepubliceerd, for the community or for everyone (openbaar)."""
+    if not permissions.can_review_case(actor, case):
+        raise PermissionDenied
+    if not checklist_confirmed:
+        raise ValidationError(_("Bevestig eerst de controle op vertrouwelijke gegevens."))
+    case.status = Case.Status.GEPUBLICEERD
+    case.visibility = visibility
+    case.published_at = timezone.now()
+    case.review_comment = ""
+    _save(case, actor)
+    _mail_author(case, "case_published")
+    return case
+
+
+@transaction.atomic
+def case_return(*, actor, case: Case, comment: str) -> Case:
+    """Ingediend → concept, with the reviewer's comment for the author."""
+    if not permissions.can_review_case(actor, case):
+        raise PermissionDenied
+    if not comment.strip():
+        raise ValidationError(_("Schrijf de auteur waarom het praktijkvoorbeeld terug gaat."))
+    case.status = Case.Status.CONCEPT
+    case.review_comment = comment.strip()
+    _save(case, actor)
+    _mail_author(case, "case_returned")
+    return case
+
+
+@transaction.atomic
+def case_attachment_add(*, actor, case: Case, upload: UploadedFile, title: str) -> CaseAttachment:
+    """Store a checked PDF/PNG/JPEG under a generated name."""
+    if not permissions.can_edit_case(actor, case):
+        raise PermissionDenied
+    kind = uploads.check_upload(upload)
+    upload.name = f"{uuid4().hex}{kind.extension}"
+    attachment = CaseAttachment(
+        case=case,
+        file=upload,
+        title=title or _("Bijlage"),
+        content_type=kind.content_type,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    attachment.full_clean()
+    attachment.save()
+    return attachment
+
+
+def case_search_index(*, case: Case) -> None:
+    """Store the Dutch tsvector of a case: title and summary weigh most, then the story,
+    then strategies, obstacles, solutions and lessons. PostgreSQL only."""
+    if connection.vendor != "postgresql":
+        return
+    parts = {
+        "A": [case.title],
+        "B": [case.summary],
+        "C": [case.context, case.approach, case.results, case.involved_parties],
+        "D": [
+            *case.strategies.values_list("explanation", flat=True),
+            *(f"{o} {s}" for o, s in case.obstacles.values_list("obstacle", "solution")),
+            *case.lessons.values_list("text", flat=True),
+            *case.tags.values_list("name", flat=True),
+        ],
+    }
+    vector = None
+    for weight, texts in parts.items():
+        part = SearchVector(Value(" ".join(t for t in texts if t)), weight=weight, config="dutch")
+        vector = part if vector is None else vector + part
+    Case.objects.filter(pk=case.pk).update(search_vector=vector)
+
+
+def _mail_author(case: Case, event: str) -> None:
+    """Tell the author what happened to their case, once the change is committed."""
+    author = case.author
+    if author is None or not author.email:
+        return
+    context = {"case": case, "author": author, "site_url": settings.SITE_URL}
+    subject = render_to_string(f"emails/{event}_subject.txt", context).strip()
+    body = render_to_string(f"emails/{event}_body.txt", context)
+    transaction.on_commit(
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [author.email])
+    )

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("praktijkvoorbeelden/", views.case_list, name="case_list"),
+    path("praktijkvoorbeelden/nieuw/", views.case_create, name="case_create"),
+    path("praktijkvoorbeelden/export.<str:file_format>", views.case_export, name="case_export"),
+    path("praktijkvoorbeelden/<slug:slug>/", views.case_detail, name="case_detail"),
+    path("praktijkvoorbeelden/<slug:slug>/bewerken/", views.case_update, name="case_update"),
+    path("praktijkvoorbeelden/<slug:slug>/indienen/", views.case_submit, name="case_submit"),
+    path("praktijkvoorbeelden/<slug:slug>/publiceren/", views.case_publish, name="case_publish"),
+    path("praktijkvoorbeelden/<slug:slug>/terugsturen/", views.case_return, name="case_return"),
+    path(
+        "praktijkvoorbeelden/<slug:slug>/bijlagen/<int:pk>/",
+        views.case_attachment,
+        name="case_attachment",
+    ),
+    path("kennisbank/", views.knowledge_list, name="knowledge_list"),
+]

@@ -1,0 +1,488 @@
+"""The case library and the knowledge base. Views are thin: authorise, call a queryset
+or service, render. What a user may not see answers 404, what they may see but not
+change 403, a GET on an action 405."""
+
+import base64
+import binascii
+import csv
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.postgres.search import SearchHeadline, SearchRank
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.db.models import BooleanField, F, Q, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from openpyxl import Workbook
+
+from cases import filters, forms, permissions, services
+from cases.models import Case, CaseAttachment, Dimension, KnowledgeItem
+from community import permissions as community_permissions
+
+PAGE_SIZE = 20
+SEARCH_RESULT_LIMIT = 200
+COUNT_LIMIT = 1000
+EXPORT_LIMIT = 5000
+
+
+def _cursor_encode(case: Case) -> str:
+    raw = f"{case.published_at.isoformat()}|{case.pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _cursor_decode(value: str):
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+        stamp, pk = raw.split("|")
+        return datetime.fromisoformat(stamp), int(pk)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def _case_filter(request):
+    """Scope first (what this user may browse), then filter."""
+    queryset = Case.objects.published_for(request.user)
+    return filters.CaseFilter(request.GET, queryset=queryset)
+
+
+def _facets(filterset, request):
+    """The facet panels: options with their counts; empty options are left out unless
+    chosen, so the panel stays short."""
+    counts = filters.facet_counts(filterset, audience=_audience_of(request))
+    selected = filterset.form.cleaned_data
+    panels = []
+    for name in filters.CaseFilter.FACETS:
+        chosen = {str(getattr(v, "slug", v)) for v in selected.get(name) or []}
+        options = [
+            {"value": value, "label": label, "count": count, "checked": value in chosen}
+            for value, label, count in counts[name]
+            if count or value in chosen
+        ]
+        if options:
+            panels.append(
+                {"name": name, "label": filterset.filters[name].label, "options": options}
+            )
+    return panels
+
+
+def _audience_of(request) -> str:
+    user = request.user
+    if user.is_authenticated and (user.is_staff or community_permissions.roles_of(user)):
+        return "community"
+    return "public"
+
+
+@login_not_required
+@require_GET
+def case_list(request):
+    """Published cases with facets, Dutch full-text search and keyset paging."""
+    filterset = _case_filter(request)
+    filterset.is_valid()  # invalid values (e.g. r=99) are left out, the rest applies
+    queryset = filterset.qs
+    query = filterset.form.cleaned_data.get("q", "").strip()
+    next_cursor = page_number = None
+    if query and connection.vendor == "postgresql":
+        search = filters.search_query(query)
+        ranked = queryset.annotate(rank=SearchRank(F("search_vector"), search)).order_by(
+            "-rank", "-pk"
+        )
+        page_number = _page_number(request)
+        start = (page_number - 1) * PAGE_SIZE
+        if start >= SEARCH_RESULT_LIMIT:
+            raise Http404
+        cases = list(ranked.with_card_data()[start : start + PAGE_SIZE + 1])
+        total = ranked[:SEARCH_RESULT_LIMIT].count()
+        _add_headlines(cases, search)
+    else:
+        ordered = queryset.order_by("-published_at", "-pk")
+        cursor = _cursor_decode(request.GET.get("na", ""))
+        if cursor:
+            ordered = ordered.filter(
+                RawSQL(
+                    "(cases_case.published_at, cases_case.id) < (%s, %s)",
+                    cursor,
+                    output_field=BooleanField(),
+                )
+            )
+        cases = list(ordered.with_card_data()[: PAGE_SIZE + 1])
+        total = queryset[: COUNT_LIMIT + 1].count() if not cursor else None
+    has_more = len(cases) > PAGE_SIZE
+    cases = cases[:PAGE_SIZE]
+    if has_more and page_number is None:
+        next_cursor = _cursor_encode(cases[-1])
+    context = {
+        "filterset": filterset,
+        "facets": _facets(filterset, request),
+        "cases": cases,
+        "total": total,
+        "total_capped": total is not None
+        and total > (SEARCH_RESULT_LIMIT if query else COUNT_LIMIT),
+        "query": query,
+        "next_cursor": next_cursor,
+        "page_number": page_number,
+        "has_more": has_more,
+        "querystring_without_paging": _querystring_without_paging(request),
+        "in_progress": _in_progress(request.user),
+        "can_create": permissions.can_create_case(request.user),
+        "is_htmx": bool(request.headers.get("HX-Request")),
+    }
+    if context["is_htmx"]:
+        return render(request, "cases/case_list.html#results", context)
+    return render(request, "cases/case_list.html", context)
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("pagina", "1")))
+    except ValueError:
+        return 1
+
+
+def _querystring_without_paging(request) -> str:
+    params = request.GET.copy()
+    for key in ("na", "pagina"):
+        params.pop(key, None)
+    return params.urlencode()
+
+
+def _add_headlines(cases, search):
+    """Highlighted snippets for the page's cases only (one query), not for every match."""
+    if not cases:
+        return
+    rows = (
+        Case.objects.filter(pk__in=[c.pk for c in cases])
+        .annotate(
+            headline=SearchHeadline(
+                Concat("summary", Value(" "), "context", Value(" "), "approach"),
+                search,
+                config="dutch",
+                start_sel="<mark>",
+                stop_sel="</mark>",
+                max_fragments=2,
+                max_words=30,
+                min_words=10,
+            )
+        )
+        .values_list("pk", "headline")
+    )
+    headlines = dict(rows)
+    for case in cases:
+        case.headline = headlines.get(case.pk, "")
+
+
+def _in_progress(user):
+    """Drafts of the user's organisations and what awaits their review."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Case.objects.visible_to(user)
+        .exclude(status=Case.Status.GEPUBLICEERD)
+        .select_related("region")
+        .order_by("-updated_at")[:20]
+    )
+
+
+def _get_visible_case(request, slug) -> Case:
+    return get_object_or_404(Case.objects.visible_to(request.user), slug=slug)
+
+
+@login_not_required
+@require_GET
+def case_detail(request, slug):
+    case = get_object_or_404(
+        Case.objects.visible_to(request.user)
+        .select_related("region", "themegroup", "product_category", "source", "author", "contact")
+        .prefetch_related("organisations", "tags", "attachments"),
+        slug=slug,
+    )
+    return _render_detail(request, case)
+
+
+def _render_detail(request, case, publish_form=None, return_form=None, status=200):
+    strategies = case.strategies.select_related("r_level")
+    obstacles = list(case.obstacles.all())
+    by_dimension = [
+        (label, [o for o in obstacles if o.dimension == value])
+        for value, label in Dimension.choices
+    ]
+    related = (
+        Case.objects.published_for(request.user)
+        .exclude(pk=case.pk)
+        .filter(
+            Q(sector=case.sector) & ~Q(sector="")
+            | Q(
+                pk__in=case.strategies.model.objects.filter(
+                    r_level__in=case.strategies.values("r_level")
+                ).values("case")
+            )
+        )
+        .order_by("-published_at")[:3]
+    )
+    context = {
+        "case": case,
+        "strategies": strategies,
+        "obstacles_by_dimension": [(label, items) for label, items in by_dimension if items],
+        "lessons": case.lessons.all(),
+        "related": related,
+        "can_edit": permissions.can_edit_case(request.user, case),
+        "can_submit": permissions.can_submit_case(request.user, case),
+        "can_review": permissions.can_review_case(request.user, case),
+        "publish_form": publish_form or forms.PublishForm(),
+        "return_form": return_form or forms.ReturnForm(),
+    }
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+def _structured_formsets(request, case=None):
+    data = request.POST if request.method == "POST" else None
+    if case is not None and data is None:
+        strategies = [
+            {"r_level": s.r_level, "explanation": s.explanation}
+            for s in case.strategies.select_related("r_level")
+        ]
+        obstacles = [
+            {"dimension": o.dimension, "obstacle": o.obstacle, "solution": o.solution}
+            for o in case.obstacles.all()
+        ]
+        lessons = [{"text": lesson.text} for lesson in case.lessons.all()]
+    else:
+        strategies = obstacles = lessons = None
+    return (
+        forms.StrategyFormSet(data, prefix="strategie", initial=strategies),
+        forms.ObstacleFormSet(data, prefix="obstakel", initial=obstacles),
+        forms.LessonFormSet(data, prefix="les", initial=lessons),
+    )
+
+
+def _content(form, strategy_set, obstacle_set, lesson_set) -> services.CaseContent:
+    fields = {
+        name: value
+        for name, value in form.cleaned_data.items()
+        if name in forms.CaseForm.Meta.fields and name not in ("organisations",)
+    }
+    return services.CaseContent(
+        fields=fields,
+        organisations=list(form.cleaned_data["organisations"]),
+        tags=form.tags(),
+        strategies=[f.cleaned_data for f in strategy_set if f.cleaned_data.get("r_level")],
+        obstacles=[
+            {
+                "dimension": f.cleaned_data["dimension"],
+                "obstacle": f.cleaned_data["obstacle"],
+                "solution": f.cleaned_data.get("solution", ""),
+            }
+            for f in obstacle_set
+            if f.cleaned_data.get("dimension")
+        ],
+        lessons=[
+            f.cleaned_data["text"].strip()
+            for f in lesson_set
+            if f.cleaned_data.get("text", "").strip()
+        ],
+    )
+
+
+def _save_case_form(request, case=None):
+    """Shared by create and update: validate everything, save through a service."""
+    form = forms.CaseForm(
+        request.POST or None, request.FILES or None, instance=case, user=request.user
+    )
+    formsets = _structured_formsets(request, case)
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets):
+        content = _content(form, *formsets)
+        try:
+            if case is None:
+                case = services.case_create(actor=request.user, content=content)
+            else:
+                case = services.case_update(actor=request.user, case=case, content=content)
+            upload = form.cleaned_data.get("attachment")
+            if upload:
+                services.case_attachment_add(
+                    actor=request.user,
+                    case=case,
+                    upload=upload,
+                    title=form.cleaned_data.get("attachment_title", ""),
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            filters.facets_invalidate()
+            messages.success(request, _("Het praktijkvoorbeeld is opgeslagen."))
+            return redirect(case)
+    all_errors = bool(form.errors) or any(f.total_error_count() for f in formsets)
+    context = {
+        "form": form,
+        "strategy_formset": formsets[0],
+        "obstacle_formset": formsets[1],
+        "lesson_formset": formsets[2],
+        "case": case,
+        "has_errors": request.method == "POST" and all_errors,
+    }
+    return render(
+        request, "cases/case_form.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_create(request):
+    if not permissions.can_create_case(request.user):
+        raise PermissionDenied
+    return _save_case_form(request)
+
+
+@require_http_methods(["GET", "POST"])
+def case_update(request, slug):
+    case = _get_visible_case(request, slug)
+    if not permissions.can_edit_case(request.user, case):
+        raise PermissionDenied
+    return _save_case_form(request, case)
+
+
+@require_POST
+def case_submit(request, slug):
+    case = _get_visible_case(request, slug)
+    if not permissions.can_submit_case(request.user, case):
+        raise PermissionDenied
+    try:
+        services.case_submit(actor=request.user, case=case)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        filters.facets_invalidate()
+        messages.success(request, _("Ingediend: een coördinator van de regio beoordeelt het."))
+    return redirect(case)
+
+
+@require_POST
+def case_publish(request, slug):
+    case = _get_visible_case(request, slug)
+    if not permissions.can_review_case(request.user, case):
+        raise PermissionDenied
+    form = forms.PublishForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, case, publish_form=form, status=400)
+    services.case_publish(
+        actor=request.user,
+        case=case,
+        visibility=form.cleaned_data["visibility"],
+        checklist_confirmed=True,
+    )
+    filters.facets_invalidate()
+    messages.success(request, _("Het praktijkvoorbeeld is gepubliceerd."))
+    return redirect(case)
+
+
+@require_POST
+def case_return(request, slug):
+    case = _get_visible_case(request, slug)
+    if not permissions.can_review_case(request.user, case):
+        raise PermissionDenied
+    form = forms.ReturnForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, case, return_form=form, status=400)
+    services.case_return(actor=request.user, case=case, comment=form.cleaned_data["comment"])
+    messages.success(request, _("Het praktijkvoorbeeld is teruggestuurd naar de auteur."))
+    return redirect(case)
+
+
+@login_not_required
+@require_GET
+def case_attachment(request, slug, pk):
+    """Attachments only through the case's visibility, always as a download."""
+    case = _get_visible_case(request, slug)
+    attachment = get_object_or_404(CaseAttachment, case=case, pk=pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=f"{attachment.title}{attachment.file.name[attachment.file.name.rfind('.') :]}",
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+EXPORT_COLUMNS = [
+    (_("Titel"), lambda c: c.title),
+    (_("Samenvatting"), lambda c: c.summary),
+    (_("Organisaties"), lambda c: ", ".join(o.name for o in c.organisations.all())),
+    (_("Regio"), lambda c: c.region.name if c.region else ""),
+    (_("Sector"), lambda c: c.get_sector_display()),
+    (_("Productcategorie"), lambda c: c.product_category.name if c.product_category else ""),
+    (_("Jaar"), lambda c: c.year or ""),
+    (_("Procedure"), lambda c: c.get_procedure_display()),
+    (_("R-strategieën"), lambda c: ", ".join(f"R{s.r_level_id}" for s in c.strategies.all())),
+    (_("Zichtbaarheid"), lambda c: c.get_visibility_display()),
+    (_("Adres"), lambda c: c.get_absolute_url()),
+]
+
+
+def escape_cell(value):
+    """Neutralise spreadsheet formulas: a text cell starting with = + - @ gets a quote."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@login_not_required
+@require_GET
+def case_export(request, file_format):
+    """Exactly the current filtered list, as CSV or XLSX."""
+    if file_format not in ("csv", "xlsx"):
+        raise Http404
+    filterset = _case_filter(request)
+    if not filterset.is_valid():
+        raise Http404
+    cases = filterset.qs.order_by("-published_at", "-pk").with_card_data()[:EXPORT_LIMIT]
+    header = [str(label) for label, _getter in EXPORT_COLUMNS]
+    rows = ([escape_cell(getter(case)) for _label, getter in EXPORT_COLUMNS] for case in cases)
+    if file_format == "csv":
+
+        class Echo:
+            def write(self, value):
+                return value
+
+        writer = csv.writer(Echo(), delimiter=";")
+        stream = (writer.writerow(row) for row in _with_header(header, rows))
+        response = StreamingHttpResponse(_with_bom(stream), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="praktijkvoorbeelden.csv"'
+        return response
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Praktijkvoorbeelden"))
+    for row in _with_header(header, rows):
+        sheet.append(row)
+    response = HttpResponse(
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="praktijkvoorbeelden.xlsx"'
+    workbook.save(response)
+    return response
+
+
+def _with_header(header, rows):
+    yield header
+    yield from rows
+
+
+def _with_bom(stream):
+    yield "\ufeff"  # Excel opens UTF-8 CSV correctly with a byte-order mark
+    yield from stream
+
+
+@login_not_required
+@require_GET
+def knowledge_list(request):
+    """The knowledge base: success factors, recommendations, conclusions, with sources."""
+    filterset = filters.KnowledgeItemFilter(
+        request.GET,
+        queryset=KnowledgeItem.objects.select_related("source").prefetch_related(
+            "phases", "r_levels"
+        ),
+    )
+    items = filterset.qs if filterset.is_valid() else KnowledgeItem.objects.none()
+    return render(request, "cases/knowledge_list.html", {"filterset": filterset, "items": items})

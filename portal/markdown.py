@@ -1,0 +1,41 @@
+"""Plain text or Markdown written by users, rendered to HTML that is safe to show."""
+
+import markdown as markdown_lib
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h3",
+    "h4",
+    "blockquote",
+    "code",
+    "pre",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+
+
+def render_markdown(text: str) -> SafeString:
+    """Markdown to HTML, then sanitised with nh3: only a small set of tags survives,
+    links get rel="noopener noreferrer nofollow", scripts and event handlers are dropped.
+    Headings start at h3, below the page's own h1 and h2."""
+    if not text:
+        return mark_safe("")
+    html = markdown_lib.markdown(text, extensions=["sane_lists"], output_format="html")
+    html = html.replace("<h1>", "<h3>").replace("</h1>", "</h3>")
+    html = html.replace("<h2>", "<h3>").replace("</h2>", "</h3>")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return mark_safe(clean)  # noqa: S308 (sanitised by nh3 above)

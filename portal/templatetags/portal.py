@@ -1,0 +1,13 @@
+"""Template filters of the portal."""
+
+from django import template
+
+from portal.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.filter(name="markdown")
+def markdown_filter(text):
+    """Render user text (plain or Markdown) as sanitised HTML."""
+    return render_markdown(text)

@@ -1,0 +1,46 @@
+"""Checking uploaded files by their content, not by their name."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class FileKind:
+    content_type: str
+    extension: str
+    signature: bytes
+
+
+ALLOWED_KINDS = (
+    FileKind("application/pdf", ".pdf", b"%PDF-"),
+    FileKind("image/png", ".png", b"\x89PNG\r\n\x1a\n"),
+    FileKind("image/jpeg", ".jpg", b"\xff\xd8\xff"),
+)
+
+
+def check_upload(upload) -> FileKind:
+    """Return the kind of an uploaded PDF, PNG or JPEG, judged by its first bytes.
+
+    Raises a ValidationError with a Dutch message for anything else or anything too big.
+    """
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            _("Het bestand is groter dan 10 MB. Kies een kleiner bestand."), code="too_big"
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    for kind in ALLOWED_KINDS:
+        if head.startswith(kind.signature):
+            return kind
+    raise ValidationError(
+        _(
+            "Dit bestand is geen PDF, PNG of JPEG (het portaal kijkt naar de inhoud, "
+            "niet naar de naam). Kies een ander bestand."
+        ),
+        code="wrong_type",
+    )
