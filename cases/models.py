@@ -184,6 +184,14 @@ class Case(SourcedModel):
         verbose_name = _("praktijkvoorbeeld")
         verbose_name_plural = _("praktijkvoorbeelden")
         ordering = ["-published_at", "-created_at"]
+        indexes = [
+            # The list walks this index newest first and stops after a page (keyset).
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="cases_case_published_idx",
+                condition=models.Q(status="gepubliceerd"),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(year__isnull=True) | models.Q(year__gte=1990, year__lte=2100),
