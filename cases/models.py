@@ -382,3 +382,38 @@ class KnowledgeItem(SourcedModel):
 
     def natural_key(self):
         return (self.slug,)
+
+
+class CaseMark(models.Model):
+    """A reader's mark on a case: 'nuttig' (counted, shown to all) or a private bookmark."""
+
+    class Kind(models.TextChoices):
+        NUTTIG = "nuttig", _("Nuttig")
+        BEWAARD = "bewaard", _("Bewaard")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("praktijkvoorbeeld"), on_delete=models.CASCADE, related_name="marks"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gebruiker"),
+        on_delete=models.CASCADE,
+        related_name="case_marks",
+    )
+    kind = models.CharField(_("soort"), max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("markering")
+        verbose_name_plural = _("markeringen")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "user", "kind"],
+                name="cases_casemark_once_per_kind",
+                violation_error_message=_("U hebt dit praktijkvoorbeeld al zo gemarkeerd."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_kind_display()} – {self.case}"

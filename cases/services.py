@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cases import permissions
-from cases.models import Case, CaseAttachment, CaseLesson, CaseObstacle, CaseStrategy
+from cases.models import Case, CaseAttachment, CaseLesson, CaseMark, CaseObstacle, CaseStrategy
 from portal import uploads
 
 
@@ -194,3 +194,13 @@ def _mail_author(case: Case, event: str) -> None:
     transaction.on_commit(
         lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [author.email])
     )
+
+
+@transaction.atomic
+def case_mark_toggle(*, actor, case: Case, kind: str) -> bool:
+    """Set or remove the actor's mark of this kind; returns whether it is now set."""
+    deleted, _rows = CaseMark.objects.filter(case=case, user=actor, kind=kind).delete()
+    if deleted:
+        return False
+    CaseMark.objects.create(case=case, user=actor, kind=kind)
+    return True

@@ -7,12 +7,14 @@ app_name = "cases"
 urlpatterns = [
     path("praktijkvoorbeelden/", views.case_list, name="case_list"),
     path("praktijkvoorbeelden/nieuw/", views.case_create, name="case_create"),
+    path("praktijkvoorbeelden/bewaard/", views.case_bookmarks, name="case_bookmarks"),
     path("praktijkvoorbeelden/export.<str:file_format>", views.case_export, name="case_export"),
     path("praktijkvoorbeelden/<slug:slug>/", views.case_detail, name="case_detail"),
     path("praktijkvoorbeelden/<slug:slug>/bewerken/", views.case_update, name="case_update"),
     path("praktijkvoorbeelden/<slug:slug>/indienen/", views.case_submit, name="case_submit"),
     path("praktijkvoorbeelden/<slug:slug>/publiceren/", views.case_publish, name="case_publish"),
     path("praktijkvoorbeelden/<slug:slug>/terugsturen/", views.case_return, name="case_return"),
+    path("praktijkvoorbeelden/<slug:slug>/markeren/<str:kind>/", views.case_mark, name="case_mark"),
     path(
         "praktijkvoorbeelden/<slug:slug>/bijlagen/<int:pk>/",
         views.case_attachment,

@@ -5,6 +5,7 @@ change 403, a GET on an action 405."""
 import base64
 import binascii
 import csv
+import json
 from datetime import datetime
 
 from django.contrib import messages
@@ -17,31 +18,37 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
 from cases import filters, forms, permissions, services
-from cases.models import Case, CaseAttachment, Dimension, KnowledgeItem
+from cases.models import Case, CaseAttachment, CaseMark, Dimension, KnowledgeItem
 from community import permissions as community_permissions
+from procurement.models import Trajectory
 
 PAGE_SIZE = 20
+# Private-use characters that cannot come from the text itself mark the search hits.
+MARK_START, MARK_STOP = "\ue000", "\ue001"
 SEARCH_RESULT_LIMIT = 200
 COUNT_LIMIT = 1000
 EXPORT_LIMIT = 5000
 
 
-def _cursor_encode(case: Case) -> str:
-    raw = f"{case.published_at.isoformat()}|{case.pk}"
+def _cursor_encode(value, pk: int) -> str:
+    raw = json.dumps([value, pk])
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
 def _cursor_decode(value: str):
+    """The (sort value, id) of the last case on the previous page, or None."""
     try:
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
-        stamp, pk = raw.split("|")
-        return datetime.fromisoformat(stamp), int(pk)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+        sort_value, pk = json.loads(raw)
+        return str(sort_value), int(pk)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
         return None
 
 
@@ -86,8 +93,9 @@ def case_list(request):
     filterset.is_valid()  # invalid values (e.g. r=99) are left out, the rest applies
     queryset = filterset.qs
     query = filterset.form.cleaned_data.get("q", "").strip()
+    sort = _sort(request, query)
     next_cursor = page_number = None
-    if query and connection.vendor == "postgresql":
+    if sort == "relevantie":
         search = filters.search_query(query)
         ranked = queryset.annotate(rank=SearchRank(F("search_vector"), search)).order_by(
             "-rank", "-pk"
@@ -100,22 +108,21 @@ def case_list(request):
         total = ranked[:SEARCH_RESULT_LIMIT].count()
         _add_headlines(cases, search)
     else:
-        ordered = queryset.order_by("-published_at", "-pk")
+        column, keyset = KEYSETS[sort]
+        ordered = queryset.order_by(*column)
         cursor = _cursor_decode(request.GET.get("na", ""))
         if cursor:
-            ordered = ordered.filter(
-                RawSQL(
-                    "(cases_case.published_at, cases_case.id) < (%s, %s)",
-                    cursor,
-                    output_field=BooleanField(),
-                )
-            )
+            # A constant SQL text with parameters: a row comparison the index can use.
+            params = _keyset_params(sort, cursor)
+            ordered = ordered.filter(RawSQL(keyset, params, output_field=BooleanField()))  # noqa: S611
         cases = list(ordered.with_card_data()[: PAGE_SIZE + 1])
         total = queryset[: COUNT_LIMIT + 1].count() if not cursor else None
     has_more = len(cases) > PAGE_SIZE
     cases = cases[:PAGE_SIZE]
     if has_more and page_number is None:
-        next_cursor = _cursor_encode(cases[-1])
+        last = cases[-1]
+        sort_value = last.title if sort == "titel" else last.published_at.isoformat()
+        next_cursor = _cursor_encode(sort_value, last.pk)
     context = {
         "filterset": filterset,
         "facets": _facets(filterset, request),
@@ -128,6 +135,9 @@ def case_list(request):
         "page_number": page_number,
         "has_more": has_more,
         "querystring_without_paging": _querystring_without_paging(request),
+        "sort": sort,
+        "sorts": _sorts(query),
+        "active_filters": _active_filters(request, filterset) if not cases else [],
         "in_progress": _in_progress(request.user),
         "can_create": permissions.can_create_case(request.user),
         "is_htmx": bool(request.headers.get("HX-Request")),
@@ -135,6 +145,69 @@ def case_list(request):
     if context["is_htmx"]:
         return render(request, "cases/case_list.html#results", context)
     return render(request, "cases/case_list.html", context)
+
+
+# Keyset paging: ORDER BY columns and the row comparison that continues after a cursor.
+KEYSETS = {
+    "nieuwste": (
+        ("-published_at", "-pk"),
+        "(cases_case.published_at, cases_case.id) < (%s, %s)",
+    ),
+    "titel": (("title", "pk"), "(cases_case.title, cases_case.id) > (%s, %s)"),
+}
+
+
+def _keyset_params(sort: str, cursor):
+    value, pk = cursor
+    if sort == "nieuwste":
+        try:
+            value = connection.ops.adapt_datetimefield_value(datetime.fromisoformat(value))
+        except ValueError:
+            raise Http404 from None
+    return [value, pk]
+
+
+def _sorts(query: str):
+    sorts = [("nieuwste", _("Nieuwste eerst")), ("titel", _("Titel (A–Z)"))]
+    if query and connection.vendor == "postgresql":
+        sorts.insert(0, ("relevantie", _("Relevantie")))
+    return sorts
+
+
+def _sort(request, query: str) -> str:
+    """Relevance when searching (PostgreSQL), else newest first; or what was chosen."""
+    allowed = dict(_sorts(query))
+    chosen = request.GET.get("sorteer", "")
+    if chosen in allowed:
+        return chosen
+    return "relevantie" if "relevantie" in allowed else "nieuwste"
+
+
+def _active_filters(request, filterset):
+    """For the empty state: each chosen filter with the address without it."""
+    labels = {}
+    for panel_name in filters.CaseFilter.FACETS:
+        field = filterset.form.fields[panel_name]
+        labels[panel_name] = (
+            field.label,
+            {str(k): str(v) for k, v in getattr(field, "choices", [])},
+        )
+    active = []
+    for name in ["q", *filters.CaseFilter.FACETS]:
+        for value in request.GET.getlist(name):
+            if not value:
+                continue
+            params = request.GET.copy()
+            params.setlist(name, [v for v in params.getlist(name) if v != value])
+            for key in ("na", "pagina"):
+                params.pop(key, None)
+            if name == "q":
+                label = _("zoekwoord “%(value)s”") % {"value": value[:50]}
+            else:
+                facet_label, choices = labels[name]
+                label = f"{facet_label}: {choices.get(value, value)}"
+            active.append({"label": label, "url": f"?{params.urlencode()}"})
+    return active
 
 
 def _page_number(request) -> int:
@@ -173,7 +246,13 @@ def _add_headlines(cases, search):
     )
     headlines = dict(rows)
     for case in cases:
-        case.headline = headlines.get(case.pk, "")
+        case.headline = _highlight(headlines.get(case.pk, ""))
+
+
+def _highlight(headline: str) -> str:
+    """Escape the user's text, then turn the search engine's markers into <mark>."""
+    html = escape(headline).replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
+    return mark_safe(html)  # noqa: S308 (escaped above; only our own <mark> tags added)
 
 
 def _in_progress(user):
@@ -224,8 +303,26 @@ def _render_detail(request, case, publish_form=None, return_form=None, status=20
         )
         .order_by("-published_at")[:3]
     )
+    user = request.user
+    marks = set()
+    if user.is_authenticated:
+        marks = set(CaseMark.objects.filter(case=case, user=user).values_list("kind", flat=True))
+    may_see_history = (
+        permissions.can_edit_case(user, case)
+        or permissions.can_review_case(user, case)
+        or (user.is_authenticated and user.is_staff)
+    )
     context = {
         "case": case,
+        "useful_count": case.marks.filter(kind=CaseMark.Kind.NUTTIG).count(),
+        "marked_useful": CaseMark.Kind.NUTTIG in marks,
+        "bookmarked": CaseMark.Kind.BEWAARD in marks,
+        "trajectories": case.trajectories.filter(
+            pk__in=Trajectory.objects.visible_to(user).values("pk")
+        ).select_related("organisation")
+        if user.is_authenticated
+        else [],
+        "history": _history(case) if may_see_history else None,
         "strategies": strategies,
         "obstacles_by_dimension": [(label, items) for label, items in by_dimension if items],
         "lessons": case.lessons.all(),
@@ -237,6 +334,52 @@ def _render_detail(request, case, publish_form=None, return_form=None, status=20
         "return_form": return_form or forms.ReturnForm(),
     }
     return render(request, "cases/case_detail.html", context, status=status)
+
+
+def _history(case, limit=10):
+    """The latest changes: who, when, and which fields changed (diffs computed in
+    Python from one query)."""
+    records = list(case.history.select_related("history_user")[: limit + 1])
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        older = records[index + 1] if index + 1 < len(records) else None
+        changed = []
+        if older is not None:
+            changed = [
+                str(case._meta.get_field(change.field).verbose_name)
+                for change in record.diff_against(older).changes
+            ]
+        entries.append({"record": record, "changed": changed})
+    return entries
+
+
+@require_POST
+def case_mark(request, slug, kind):
+    """Toggle 'nuttig' or the personal bookmark; any signed-in reader of the case."""
+    case = _get_visible_case(request, slug)
+    if kind not in CaseMark.Kind.values:
+        raise Http404
+    is_set = services.case_mark_toggle(actor=request.user, case=case, kind=kind)
+    if kind == CaseMark.Kind.BEWAARD:
+        messages.success(
+            request,
+            _("Bewaard bij Mijn bewaarde praktijkvoorbeelden.")
+            if is_set
+            else _("Niet meer bewaard."),
+        )
+    return redirect(case)
+
+
+@require_GET
+def case_bookmarks(request):
+    """The signed-in user's bookmarked cases that they may still read."""
+    cases = (
+        Case.objects.visible_to(request.user)
+        .filter(marks__user=request.user, marks__kind=CaseMark.Kind.BEWAARD)
+        .with_card_data()
+        .order_by("-marks__created_at")
+    )
+    return render(request, "cases/case_bookmarks.html", {"cases": cases})
 
 
 def _structured_formsets(request, case=None):

@@ -24,6 +24,7 @@ ITEMS = [
     NavItem(_("Start"), "portal:home", lambda user: True),
     NavItem(_("Praktijkvoorbeelden"), "cases:case_list", lambda user: True),
     NavItem(_("Kennisbank"), "cases:knowledge_list", lambda user: True),
+    NavItem(_("Bewaard"), "cases:case_bookmarks", lambda user: user.is_authenticated),
     NavItem(_("Mijn account"), "account_email", lambda user: user.is_authenticated),
     NavItem(_("Tweestapsverificatie"), "mfa_index", lambda user: user.is_authenticated),
     NavItem(_("Beheer"), "admin:index", permissions.can_use_admin),
@@ -35,10 +36,17 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None:
         return {"nav_items": []}
-    items = []
-    for item in ITEMS:
-        if item.allowed(user):
-            url = reverse(item.url_name)
-            current = request.path == url or (url != "/" and request.path.startswith(url))
-            items.append({"label": item.label, "url": url, "current": current})
+    items = [
+        {"label": item.label, "url": reverse(item.url_name), "current": False}
+        for item in ITEMS
+        if item.allowed(user)
+    ]
+    # The most specific item containing the current address is the current one.
+    matching = [
+        i
+        for i in items
+        if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))
+    ]
+    if matching:
+        max(matching, key=lambda i: len(i["url"]))["current"] = True
     return {"nav_items": items}
