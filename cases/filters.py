@@ -6,6 +6,7 @@ dimension, year, procedure and product category. All state lives in the URL.
 
 import hashlib
 import json
+import re
 
 import django_filters
 from django import forms
@@ -25,9 +26,23 @@ FACET_CACHE_SECONDS = 600
 FACET_VERSION_KEY = "cases:facet-version"
 
 
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search, without any query syntax (at most ten)."""
+    return WORD.findall(text.replace("_", " "))[:10]
+
+
 def search_query(text: str) -> SearchQuery:
-    """Dutch stemming; websearch syntax accepts any input without a syntax error."""
-    return SearchQuery(text, config="dutch", search_type="websearch")
+    """Every word must match, stemmed in Dutch and as a prefix, so 'aanbesteding' finds
+    'aanbestedingen' and 'kunstgras' finds 'kunstgrasvelden' (Dutch compounds).
+
+    Only word characters reach the tsquery, so no input can cause a syntax error.
+    """
+    words = search_words(text)
+    raw = " & ".join(f"{word}:*" for word in words) or "''"
+    return SearchQuery(raw, config="dutch", search_type="raw")
 
 
 def _organisation_type_cases(values):
@@ -58,7 +73,7 @@ class CaseFilter(django_filters.FilterSet):
     )
     regio = django_filters.ModelMultipleChoiceFilter(
         label=_("Regio"),
-        field_name="region",
+        field_name="region__slug",
         to_field_name="slug",
         queryset=Region.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -77,7 +92,7 @@ class CaseFilter(django_filters.FilterSet):
     )
     categorie = django_filters.ModelMultipleChoiceFilter(
         label=_("Productcategorie"),
-        field_name="product_category",
+        field_name="product_category__slug",
         to_field_name="slug",
         queryset=ProductCategory.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -101,11 +116,11 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         value = value.strip()[:MAX_QUERY_LENGTH]
-        if not value:
+        if not search_words(value):
             return queryset
         if connection.vendor == "postgresql":
             return queryset.filter(search_vector=search_query(value))
-        words = value.split()[:10]
+        words = search_words(value)
         condition = Q()
         for word in words:
             condition &= (

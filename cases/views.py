@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.db.models import BooleanField, F, Q, Value
+from django.db.models import BooleanField, F, Q, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -93,7 +93,8 @@ def case_list(request):
     filterset.is_valid()  # invalid values (e.g. r=99) are left out, the rest applies
     queryset = filterset.qs
     query = filterset.form.cleaned_data.get("q", "").strip()
-    sort = _sort(request, query)
+    searching = query if filters.search_words(query) else ""
+    sort = _sort(request, searching)
     next_cursor = page_number = None
     if sort == "relevantie":
         search = filters.search_query(query)
@@ -136,7 +137,7 @@ def case_list(request):
         "has_more": has_more,
         "querystring_without_paging": _querystring_without_paging(request),
         "sort": sort,
-        "sorts": _sorts(query),
+        "sorts": _sorts(searching),
         "active_filters": _active_filters(request, filterset) if not cases else [],
         "in_progress": _in_progress(request.user),
         "can_create": permissions.can_create_case(request.user),
@@ -232,11 +233,18 @@ def _add_headlines(cases, search):
         Case.objects.filter(pk__in=[c.pk for c in cases])
         .annotate(
             headline=SearchHeadline(
-                Concat("summary", Value(" "), "context", Value(" "), "approach"),
+                Concat(
+                    "summary",
+                    Value(" "),
+                    "context",
+                    Value(" "),
+                    "approach",
+                    output_field=TextField(),
+                ),
                 search,
                 config="dutch",
-                start_sel="<mark>",
-                stop_sel="</mark>",
+                start_sel=MARK_START,
+                stop_sel=MARK_STOP,
                 max_fragments=2,
                 max_words=30,
                 min_words=10,
