@@ -10,6 +10,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 
 from community.models import Membership
 from tests import factories
@@ -22,6 +23,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The database rolls back after each test; the (Redis) cache must forget too, or
+    # cached facet counts and rate limits would leak from one test into the next.
+    cache.clear()
     # Unit tests call services directly; nothing may silently run a task in-process.
     settings.CELERY_TASK_ALWAYS_EAGER = False
 
