@@ -137,6 +137,7 @@ def case_list(request):
         "has_more": has_more,
         "querystring_without_paging": _querystring_without_paging(request),
         "sort": sort,
+        "sort_chosen": request.GET.get("sorteer", "") in dict(_sorts(searching)),
         "sorts": _sorts(searching),
         "active_filters": _active_filters(request, filterset) if not cases else [],
         "in_progress": _in_progress(request.user),
