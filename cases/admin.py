@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from cases import filters, services
 from cases.models import (
     Case,
     CaseAttachment,
@@ -74,6 +75,16 @@ class CaseAdmin(SimpleHistoryAdmin):
     ]
     list_select_related = ["region", "source"]
     inlines = [CaseStrategyInline, CaseObstacleInline, CaseLessonInline, CaseAttachmentInline]
+
+    def save_related(self, request, form, formsets, change):
+        """After the case and its parts are saved: refresh its search text and counts."""
+        super().save_related(request, form, formsets, change)
+        services.case_search_index(case=form.instance)
+        filters.facets_invalidate()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        filters.facets_invalidate()
 
 
 @admin.register(KnowledgeItem)

@@ -246,7 +246,7 @@ def facets_invalidate() -> None:
 class KnowledgeItemFilter(django_filters.FilterSet):
     fase = django_filters.ModelMultipleChoiceFilter(
         label=_("Fase"),
-        field_name="phases",
+        field_name="phases__number",
         to_field_name="number",
         queryset=Phase.objects.all(),
         widget=forms.CheckboxSelectMultiple,

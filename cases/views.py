@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from cases import filters, forms, permissions, services
 from cases.models import Case, CaseAttachment, CaseMark, Dimension, KnowledgeItem
@@ -418,9 +419,14 @@ def _content(form, strategy_set, obstacle_set, lesson_set) -> services.CaseConte
         for name, value in form.cleaned_data.items()
         if name in forms.CaseForm.Meta.fields and name not in ("organisations",)
     }
+    organisations = list(form.cleaned_data["organisations"])
+    if form.instance.pk:
+        # Organisations the editor may not choose (a shared case) stay as they are.
+        selectable = form.fields["organisations"].queryset.values("pk")
+        organisations += list(form.instance.organisations.exclude(pk__in=selectable))
     return services.CaseContent(
         fields=fields,
-        organisations=list(form.cleaned_data["organisations"]),
+        organisations=organisations,
         tags=form.tags(),
         strategies=[f.cleaned_data for f in strategy_set if f.cleaned_data.get("r_level")],
         obstacles=[
@@ -607,7 +613,8 @@ def case_export(request, file_format):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Praktijkvoorbeelden"))
     for row in _with_header(header, rows):
-        sheet.append(row)
+        # Control characters pasted into a text are not allowed in a spreadsheet cell.
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
     response = HttpResponse(
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -636,5 +643,6 @@ def knowledge_list(request):
             "phases", "r_levels"
         ),
     )
-    items = filterset.qs if filterset.is_valid() else KnowledgeItem.objects.none()
+    filterset.is_valid()  # invalid values are left out, the rest applies (as in the case list)
+    items = filterset.qs
     return render(request, "cases/knowledge_list.html", {"filterset": filterset, "items": items})

@@ -23,6 +23,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Personas get hashed passwords; the production hasher costs ~0.5 s per user.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The database rolls back after each test; the (Redis) cache must forget too, or
     # cached facet counts and rate limits would leak from one test into the next.
     cache.clear()
