@@ -6,7 +6,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from cases.models import Case, KnowledgeItem
+from cases.models import Case, CaseMark, KnowledgeItem
 from community.models import (
     Agreement,
     Commitment,
@@ -227,7 +227,13 @@ def test_demo_data_builds_on_the_seed(seeded, settings):
     assert demo.count() == 20
     assert set(demo.values_list("current_phase__number", flat=True)) == {1, 2, 3, 4, 5, 6}
     assert not User.objects.exclude(email__endswith="@demo.example").exists()
-    assert Case.objects.filter(status="concept", slug__startswith="demo-").count() == 3
+    demo_cases = Case.objects.filter(slug__startswith="demo-")
+    assert sorted(demo_cases.values_list("status", flat=True)) == [
+        "concept",
+        "concept",
+        "ingediend",
+    ]
+    assert CaseMark.objects.filter(user__email="inkoper@demo.example", kind="bewaard").exists()
 
 
 def test_demo_data_refuses_production(seeded, settings):

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from cases.models import Case, CaseObstacle, CaseStrategy
+from cases import services as case_services
+from cases.models import Case, CaseMark, CaseObstacle, CaseStrategy
 from community.models import (
     MaturityAspect,
     Membership,
@@ -282,6 +283,7 @@ class Command(BaseCommand):
         self._trajectories(organisations, users)
         self._maturity(organisations)
         self._draft_cases(organisations, users)
+        self._marks(users)
 
         self.stdout.write(self.style.SUCCESS("Demo accounts (fictional people):"))
         for email, _name, organisation, role, staff in PEOPLE:
@@ -426,6 +428,17 @@ class Command(BaseCommand):
                     },
                 )
 
+    def _marks(self, users):
+        """A few readers found seeded cases useful; the inkoper saved two."""
+        seeded = list(Case.objects.filter(source__isnull=False).order_by("slug")[:4])
+        for index, case in enumerate(seeded):
+            for email in list(users)[: 4 - index]:
+                CaseMark.objects.get_or_create(case=case, user=users[email], kind="nuttig")
+        for case in seeded[:2]:
+            CaseMark.objects.get_or_create(
+                case=case, user=users["inkoper@demo.example"], kind="bewaard"
+            )
+
     def _draft_cases(self, organisations, users):
         for slug, title, org, author, summary, level, explanation in DRAFT_CASES:
             case, _ = Case.objects.update_or_create(
@@ -434,7 +447,10 @@ class Command(BaseCommand):
                     "title": title,
                     "summary": summary,
                     "region": organisations[org].region,
-                    "status": Case.Status.CONCEPT,
+                    # The last one waits for the coordinator's review.
+                    "status": Case.Status.INGEDIEND
+                    if slug == DRAFT_CASES[-1][0]
+                    else Case.Status.CONCEPT,
                     "visibility": Case.Visibility.COMMUNITY,
                     "author": users[author],
                     "contact": users[author],
@@ -454,3 +470,4 @@ class Command(BaseCommand):
                     "solution": "Een proefperiode met een kleine groep (demo).",
                 },
             )
+            case_services.case_search_index(case=case)
