@@ -23,6 +23,7 @@ from procurement.models import Phase, Procedure, RLevel
 MAX_QUERY_LENGTH = 200
 YEARS = [(str(year), str(year)) for year in range(2030, 1989, -1)]
 FACET_CACHE_SECONDS = 600
+COUNT_LIMIT = 1000  # beyond this the list says "more than 1000": no exact COUNT(*)
 FACET_VERSION_KEY = "cases:facet-version"
 
 
@@ -63,7 +64,10 @@ class CaseFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
     )
     sector = django_filters.MultipleChoiceFilter(
-        label=_("Sector"), choices=Sector.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Sector"),
+        distinct=False,
+        choices=Sector.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     soort = django_filters.MultipleChoiceFilter(
         label=_("Soort organisatie"),
@@ -73,6 +77,7 @@ class CaseFilter(django_filters.FilterSet):
     )
     regio = django_filters.ModelMultipleChoiceFilter(
         label=_("Regio"),
+        distinct=False,
         field_name="region__slug",
         to_field_name="slug",
         queryset=Region.objects.all(),
@@ -85,13 +90,21 @@ class CaseFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
     )
     jaar = django_filters.MultipleChoiceFilter(
-        label=_("Jaar"), field_name="year", choices=YEARS, widget=forms.CheckboxSelectMultiple
+        label=_("Jaar"),
+        distinct=False,
+        field_name="year",
+        choices=YEARS,
+        widget=forms.CheckboxSelectMultiple,
     )
     procedure = django_filters.MultipleChoiceFilter(
-        label=_("Procedure"), choices=Procedure.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Procedure"),
+        distinct=False,
+        choices=Procedure.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     categorie = django_filters.ModelMultipleChoiceFilter(
         label=_("Productcategorie"),
+        distinct=False,
         field_name="product_category__slug",
         to_field_name="slug",
         queryset=ProductCategory.objects.all(),
@@ -164,10 +177,11 @@ def _count_rows(facet: str, queryset):
     """(value, count) pairs of one facet within a queryset."""
     ids = queryset.values("pk")
     if facet == "r":
+        # A case holds each R-level once (unique constraint): no DISTINCT needed.
         rows = (
             CaseStrategy.objects.filter(case__in=ids)
             .values_list("r_level")
-            .annotate(n=Count("case", distinct=True))
+            .annotate(n=Count("pk"))
             .order_by()
         )
     elif facet == "soort":
@@ -206,7 +220,8 @@ def _choices(facet: str, filterset: CaseFilter):
 
 
 def facet_counts(filterset: CaseFilter, audience: str) -> dict:
-    """For each facet, its options with the number of results each would give.
+    """For each facet, its options with the number of results each would give, and under
+    "_total" the number of results itself (counted up to COUNT_LIMIT + 1).
 
     Counts are cached per audience and filter state, and dropped when any case changes
     (`facets_invalidate`), so a request rarely computes them.
@@ -231,6 +246,7 @@ def facet_counts(filterset: CaseFilter, audience: str) -> dict:
         counts = _count_rows(facet, filterset.filtered_without(facet))
         choices = _choices(facet, filterset)
         result[facet] = [(value, str(label), counts.get(value, 0)) for value, label in choices]
+    result["_total"] = filterset.qs.order_by()[: COUNT_LIMIT + 1].count()
     cache.set(key, result, FACET_CACHE_SECONDS)
     return result
 

@@ -191,6 +191,12 @@ class Case(SourcedModel):
                 name="cases_case_published_idx",
                 condition=models.Q(status="gepubliceerd"),
             ),
+            # Drafts and submitted cases, newest change first (the "in progress" list).
+            models.Index(
+                fields=["-updated_at"],
+                name="cases_case_in_progress_idx",
+                condition=~models.Q(status="gepubliceerd"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.db.models import BooleanField, F, Q, TextField, Value
+from django.db.models import BooleanField, Exists, F, OuterRef, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -26,15 +26,22 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from cases import filters, forms, permissions, services
-from cases.models import Case, CaseAttachment, CaseMark, Dimension, KnowledgeItem
+from cases.models import (
+    Case,
+    CaseAttachment,
+    CaseMark,
+    CaseStrategy,
+    Dimension,
+    KnowledgeItem,
+)
 from community import permissions as community_permissions
 from procurement.models import Trajectory
 
 PAGE_SIZE = 20
 # Private-use characters that cannot come from the text itself mark the search hits.
 MARK_START, MARK_STOP = "\ue000", "\ue001"
-SEARCH_RESULT_LIMIT = 200
-COUNT_LIMIT = 1000
+SEARCH_RESULT_LIMIT = 200  # pages of ranked results
+RANK_CANDIDATES = 1000  # the newest matches that are ranked
 EXPORT_LIMIT = 5000
 
 
@@ -59,10 +66,9 @@ def _case_filter(request):
     return filters.CaseFilter(request.GET, queryset=queryset)
 
 
-def _facets(filterset, request):
+def _facets(filterset, counts):
     """The facet panels: options with their counts; empty options are left out unless
     chosen, so the panel stays short."""
-    counts = filters.facet_counts(filterset, audience=_audience_of(request))
     selected = filterset.form.cleaned_data
     panels = []
     for name in filters.CaseFilter.FACETS:
@@ -97,17 +103,23 @@ def case_list(request):
     searching = query if filters.search_words(query) else ""
     sort = _sort(request, searching)
     next_cursor = page_number = None
+    summary = filters.facet_counts(filterset, audience=_audience_of(request))
+    total = summary["_total"]
     if sort == "relevantie":
+        # Rank the newest RANK_CANDIDATES matches: a common word matches nearly every
+        # case, and ranking all of them would read every stored tsvector.
         search = filters.search_query(query)
-        ranked = queryset.annotate(rank=SearchRank(F("search_vector"), search)).order_by(
-            "-rank", "-pk"
+        candidates = queryset.order_by("-published_at", "-pk")[:RANK_CANDIDATES].values("pk")
+        ranked = (
+            Case.objects.filter(pk__in=candidates)
+            .annotate(rank=SearchRank(F("search_vector"), search))
+            .order_by("-rank", "-pk")
         )
         page_number = _page_number(request)
         start = (page_number - 1) * PAGE_SIZE
         if start >= SEARCH_RESULT_LIMIT:
             raise Http404
         cases = list(ranked.with_card_data()[start : start + PAGE_SIZE + 1])
-        total = ranked[:SEARCH_RESULT_LIMIT].count()
         _add_headlines(cases, search)
     else:
         column, keyset = KEYSETS[sort]
@@ -117,8 +129,8 @@ def case_list(request):
             # A constant SQL text with parameters: a row comparison the index can use.
             params = _keyset_params(sort, cursor)
             ordered = ordered.filter(RawSQL(keyset, params, output_field=BooleanField()))  # noqa: S611
+            total = None
         cases = list(ordered.with_card_data()[: PAGE_SIZE + 1])
-        total = queryset[: COUNT_LIMIT + 1].count() if not cursor else None
     has_more = len(cases) > PAGE_SIZE
     cases = cases[:PAGE_SIZE]
     if has_more and page_number is None:
@@ -127,11 +139,10 @@ def case_list(request):
         next_cursor = _cursor_encode(sort_value, last.pk)
     context = {
         "filterset": filterset,
-        "facets": _facets(filterset, request),
+        "facets": _facets(filterset, summary),
         "cases": cases,
         "total": total,
-        "total_capped": total is not None
-        and total > (SEARCH_RESULT_LIMIT if query else COUNT_LIMIT),
+        "total_capped": total is not None and total > filters.COUNT_LIMIT,
         "query": query,
         "next_cursor": next_cursor,
         "page_number": page_number,
@@ -294,25 +305,13 @@ def case_detail(request, slug):
 
 
 def _render_detail(request, case, publish_form=None, return_form=None, status=200):
-    strategies = case.strategies.select_related("r_level")
+    strategies = list(case.strategies.select_related("r_level"))
     obstacles = list(case.obstacles.all())
     by_dimension = [
         (label, [o for o in obstacles if o.dimension == value])
         for value, label in Dimension.choices
     ]
-    related = (
-        Case.objects.published_for(request.user)
-        .exclude(pk=case.pk)
-        .filter(
-            Q(sector=case.sector) & ~Q(sector="")
-            | Q(
-                pk__in=case.strategies.model.objects.filter(
-                    r_level__in=case.strategies.values("r_level")
-                ).values("case")
-            )
-        )
-        .order_by("-published_at")[:3]
-    )
+    related = _related(request.user, case, [s.r_level_id for s in strategies])
     user = request.user
     marks = set()
     if user.is_authenticated:
@@ -344,6 +343,22 @@ def _render_detail(request, case, publish_form=None, return_form=None, status=20
         "return_form": return_form or forms.ReturnForm(),
     }
     return render(request, "cases/case_detail.html", context, status=status)
+
+
+def _related(user, case, levels, limit=3):
+    """Up to three newest published cases of the same sector or with a shared R-level.
+
+    Two small queries that each walk the newest-first index, instead of one OR over a
+    subquery that reads every strategy."""
+    published = Case.objects.published_for(user).exclude(pk=case.pk).order_by("-published_at")
+    found = []
+    if case.sector:
+        found += list(published.filter(sector=case.sector)[:limit])
+    if levels:
+        shared = CaseStrategy.objects.filter(case=OuterRef("pk"), r_level__in=levels)
+        found += list(published.filter(Exists(shared))[:limit])
+    unique = {c.pk: c for c in found}.values()
+    return sorted(unique, key=lambda c: c.published_at, reverse=True)[:limit]
 
 
 def _history(case, limit=10):
