@@ -235,7 +235,7 @@ def facet_counts(filterset: CaseFilter, audience: str) -> dict:
         if hasattr(filterset.data, "getlist")
         else {}
     )
-    version = cache.get_or_set(FACET_VERSION_KEY, 1, timeout=None)
+    version = facets_version()
     digest = hashlib.sha256(json.dumps([audience, state], sort_keys=True).encode()).hexdigest()
     key = f"cases:facets:{version}:{digest}"
     cached = cache.get(key)
@@ -249,6 +249,11 @@ def facet_counts(filterset: CaseFilter, audience: str) -> dict:
     result["_total"] = filterset.qs.order_by()[: COUNT_LIMIT + 1].count()
     cache.set(key, result, FACET_CACHE_SECONDS)
     return result
+
+
+def facets_version() -> int:
+    """A number that changes whenever any case changes: part of every cache key."""
+    return cache.get_or_set(FACET_VERSION_KEY, 1, timeout=None)
 
 
 def facets_invalidate() -> None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from cases import permissions
+from cases import filters, permissions
 from cases.models import Case, CaseAttachment, CaseLesson, CaseMark, CaseObstacle, CaseStrategy
 from portal import uploads
 
@@ -65,6 +65,8 @@ def _save(case: Case, actor) -> None:
     case._history_user = actor  # simple-history: who made this change
     case.full_clean(exclude=["search_vector"])
     case.save()
+    # Cached facet counts, list pages and case pages must not outlive this change.
+    transaction.on_commit(filters.facets_invalidate)
 
 
 @transaction.atomic
@@ -157,6 +159,7 @@ def case_attachment_add(*, actor, case: Case, upload: UploadedFile, title: str) 
     )
     attachment.full_clean()
     attachment.save()
+    transaction.on_commit(filters.facets_invalidate)
     return attachment
 
 

@@ -5,21 +5,25 @@ change 403, a GET on an action 405."""
 import base64
 import binascii
 import csv
+import hashlib
 import json
 from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.postgres.search import SearchHeadline, SearchRank
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, OuterRef, TextField, Value
+from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
@@ -95,7 +99,39 @@ def _audience_of(request) -> str:
 @login_not_required
 @require_GET
 def case_list(request):
-    """Published cases with facets, Dutch full-text search and keyset paging."""
+    """Published cases with facets, Dutch full-text search and keyset paging.
+
+    The facets and results do not depend on who asks, only on the audience (public or
+    community), the address and the language: they are rendered once and cached until
+    any case changes (the same invalidation as the facet counts). Only the user's own
+    parts (drafts in progress, the write button) are made per request."""
+    is_htmx = bool(request.headers.get("HX-Request"))
+    key = _list_cache_key(request, is_htmx)
+    fragments = cache.get(key)
+    if fragments is None:
+        fragments = _list_fragments(request, is_htmx)
+        cache.set(key, fragments, filters.FACET_CACHE_SECONDS)
+    if is_htmx:
+        return HttpResponse(fragments["results"])
+    context = {
+        "facets_html": mark_safe(fragments["facets"]),  # noqa: S308 (our own rendered template)
+        "results_html": mark_safe(fragments["results"]),  # noqa: S308 (idem)
+        "query": fragments["query"],
+        "in_progress": _in_progress(request.user),
+        "can_create": permissions.can_create_case(request.user),
+    }
+    return render(request, "cases/case_list.html", context)
+
+
+def _list_cache_key(request, is_htmx: bool) -> str:
+    state = sorted((k, v) for k, values in request.GET.lists() for v in values)
+    raw = json.dumps([_audience_of(request), get_language(), is_htmx, state])
+    digest = hashlib.sha256(raw.encode()).hexdigest()
+    return f"cases:list:{filters.facets_version()}:{digest}"
+
+
+def _list_fragments(request, is_htmx: bool) -> dict:
+    """Filter, search, page and render the facets and the results."""
     filterset = _case_filter(request)
     filterset.is_valid()  # invalid values (e.g. r=99) are left out, the rest applies
     queryset = filterset.qs
@@ -138,7 +174,6 @@ def case_list(request):
         sort_value = last.title if sort == "titel" else last.published_at.isoformat()
         next_cursor = _cursor_encode(sort_value, last.pk)
     context = {
-        "filterset": filterset,
         "facets": _facets(filterset, summary),
         "cases": cases,
         "total": total,
@@ -152,13 +187,14 @@ def case_list(request):
         "sort_chosen": request.GET.get("sorteer", "") in dict(_sorts(searching)),
         "sorts": _sorts(searching),
         "active_filters": _active_filters(request, filterset) if not cases else [],
-        "in_progress": _in_progress(request.user),
-        "can_create": permissions.can_create_case(request.user),
-        "is_htmx": bool(request.headers.get("HX-Request")),
+        "is_htmx": is_htmx,
     }
-    if context["is_htmx"]:
-        return render(request, "cases/case_list.html#results", context)
-    return render(request, "cases/case_list.html", context)
+    parts = "cases/_case_list_parts.html"
+    return {
+        "facets": render_to_string(f"{parts}#facets", context, request),
+        "results": render_to_string(f"{parts}#results", context, request),
+        "query": query,
+    }
 
 
 # Keyset paging: ORDER BY columns and the row comparison that continues after a cursor.
@@ -295,50 +331,76 @@ def _get_visible_case(request, slug) -> Case:
 @login_not_required
 @require_GET
 def case_detail(request, slug):
-    case = get_object_or_404(
-        Case.objects.visible_to(request.user)
-        .select_related("region", "themegroup", "product_category", "source", "author", "contact")
-        .prefetch_related("organisations", "tags", "attachments"),
-        slug=slug,
-    )
+    case = get_object_or_404(Case.objects.visible_to(request.user), slug=slug)
     return _render_detail(request, case)
 
 
-def _render_detail(request, case, publish_form=None, return_form=None, status=200):
-    strategies = list(case.strategies.select_related("r_level"))
-    obstacles = list(case.obstacles.all())
+def _article(request, case) -> dict:
+    """The case as every reader sees it, and its related cases for this audience:
+    rendered once and cached until any case changes (or the language differs)."""
+    audience = _audience_of(request)
+    key = f"cases:article:{filters.facets_version()}:{case.pk}:{get_language()}:{audience}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    full = (
+        Case.objects.select_related(
+            "region", "themegroup", "product_category", "source", "author", "contact"
+        )
+        .prefetch_related("organisations", "tags", "attachments")
+        .get(pk=case.pk)
+    )
+    strategies = list(full.strategies.select_related("r_level"))
+    obstacles = list(full.obstacles.all())
     by_dimension = [
         (label, [o for o in obstacles if o.dimension == value])
         for value, label in Dimension.choices
     ]
-    related = _related(request.user, case, [s.r_level_id for s in strategies])
+    context = {
+        "case": full,
+        "strategies": strategies,
+        "obstacles_by_dimension": [(label, items) for label, items in by_dimension if items],
+        "lessons": full.lessons.all(),
+        "related": _related(request.user, full, [s.r_level_id for s in strategies]),
+    }
+    parts = "cases/_case_detail_parts.html"
+    fragments = {
+        "article": render_to_string(f"{parts}#article", context, request),
+        "related": render_to_string(f"{parts}#related", context, request),
+    }
+    cache.set(key, fragments, filters.FACET_CACHE_SECONDS)
+    return fragments
+
+
+def _render_detail(request, case, publish_form=None, return_form=None, status=200):
+    """The cached article plus what depends on the reader: marks, linked trajectories
+    they may see, the actions they may take and, for editors, the history."""
     user = request.user
-    marks = set()
-    if user.is_authenticated:
-        marks = set(CaseMark.objects.filter(case=case, user=user).values_list("kind", flat=True))
-    may_see_history = (
-        permissions.can_edit_case(user, case)
-        or permissions.can_review_case(user, case)
-        or (user.is_authenticated and user.is_staff)
+    fragments = _article(request, case)
+    marks = CaseMark.objects.filter(case=case).aggregate(
+        useful=Count("pk", filter=Q(kind=CaseMark.Kind.NUTTIG)),
+        mine_useful=Count("pk", filter=Q(kind=CaseMark.Kind.NUTTIG, user_id=user.pk)),
+        mine_saved=Count("pk", filter=Q(kind=CaseMark.Kind.BEWAARD, user_id=user.pk)),
     )
+    can_edit = permissions.can_edit_case(user, case)
+    can_review = permissions.can_review_case(user, case)
+    may_see_history = can_edit or can_review or (user.is_authenticated and user.is_staff)
     context = {
         "case": case,
-        "useful_count": case.marks.filter(kind=CaseMark.Kind.NUTTIG).count(),
-        "marked_useful": CaseMark.Kind.NUTTIG in marks,
-        "bookmarked": CaseMark.Kind.BEWAARD in marks,
+        "article_html": mark_safe(fragments["article"]),  # noqa: S308 (our own template)
+        "related_html": mark_safe(fragments["related"]),  # noqa: S308 (idem)
+        "useful_count": marks["useful"],
+        "marked_useful": bool(marks["mine_useful"]),
+        "bookmarked": bool(marks["mine_saved"]),
         "trajectories": case.trajectories.filter(
             pk__in=Trajectory.objects.visible_to(user).values("pk")
         ).select_related("organisation")
         if user.is_authenticated
         else [],
         "history": _history(case) if may_see_history else None,
-        "strategies": strategies,
-        "obstacles_by_dimension": [(label, items) for label, items in by_dimension if items],
-        "lessons": case.lessons.all(),
-        "related": related,
-        "can_edit": permissions.can_edit_case(request.user, case),
-        "can_submit": permissions.can_submit_case(request.user, case),
-        "can_review": permissions.can_review_case(request.user, case),
+        "can_edit": can_edit,
+        "can_submit": permissions.can_submit_case(user, case),
+        "can_review": can_review,
         "publish_form": publish_form or forms.PublishForm(),
         "return_form": return_form or forms.ReturnForm(),
     }
@@ -485,7 +547,6 @@ def _save_case_form(request, case=None):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            filters.facets_invalidate()
             messages.success(request, _("Het praktijkvoorbeeld is opgeslagen."))
             return redirect(case)
     all_errors = bool(form.errors) or any(f.total_error_count() for f in formsets)
@@ -527,7 +588,6 @@ def case_submit(request, slug):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        filters.facets_invalidate()
         messages.success(request, _("Ingediend: een coördinator van de regio beoordeelt het."))
     return redirect(case)
 
@@ -546,7 +606,6 @@ def case_publish(request, slug):
         visibility=form.cleaned_data["visibility"],
         checklist_confirmed=True,
     )
-    filters.facets_invalidate()
     messages.success(request, _("Het praktijkvoorbeeld is gepubliceerd."))
     return redirect(case)
 

@@ -149,3 +149,28 @@ def test_search_snippets_highlight_hits_but_escape_the_text(client, alice, alfa)
     assert snippet.select("mark")
     assert not snippet.select("script")
     assert not snippet.select("b")
+
+
+@pytest.mark.django_db
+def test_cached_pages_follow_every_change(
+    client, alice, bob, alfa, django_capture_on_commit_callbacks
+):
+    content = services.CaseContent(
+        fields={"title": "Oude titel", "summary": "x"}, organisations=[alfa]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        case = services.case_create(actor=alice, content=content)
+        services.case_submit(actor=alice, case=case)
+        services.case_publish(actor=bob, case=case, visibility="openbaar", checklist_confirmed=True)
+    assert _slugs(client.get("/praktijkvoorbeelden/")) == [case.slug]
+    assert _soup(client.get(case.get_absolute_url())).h1.get_text() == "Oude titel"
+    with django_capture_on_commit_callbacks(execute=True):
+        Case.objects.filter(pk=case.pk).update(status="concept")
+        case.refresh_from_db()
+        content.fields["title"] = "Nieuwe titel"
+        services.case_update(actor=alice, case=case, content=content)
+        services.case_submit(actor=alice, case=case)
+        services.case_publish(actor=bob, case=case, visibility="openbaar", checklist_confirmed=True)
+    assert _soup(client.get(case.get_absolute_url())).h1.get_text() == "Nieuwe titel"
+    titles = [a.get_text() for a in _soup(client.get("/praktijkvoorbeelden/")).select("h3 a")]
+    assert titles == ["Nieuwe titel"]

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from cases import filters as case_filters
 from cases import services as case_services
 from cases.models import Case, CaseMark, CaseObstacle, CaseStrategy
 from community.models import (
@@ -284,6 +285,7 @@ class Command(BaseCommand):
         self._maturity(organisations)
         self._draft_cases(organisations, users)
         self._marks(users)
+        transaction.on_commit(case_filters.facets_invalidate)
 
         self.stdout.write(self.style.SUCCESS("Demo accounts (fictional people):"))
         for email, _name, organisation, role, staff in PEOPLE:
