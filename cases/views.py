@@ -15,7 +15,17 @@ from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, TextField, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    TextField,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -331,7 +341,12 @@ def _get_visible_case(request, slug) -> Case:
 @login_not_required
 @require_GET
 def case_detail(request, slug):
-    case = get_object_or_404(Case.objects.visible_to(request.user), slug=slug)
+    case = get_object_or_404(
+        Case.objects.visible_to(request.user)
+        .select_related("region", "themegroup", "product_category", "source", "author", "contact")
+        .annotate(trajectory_count=Count("trajectories")),
+        slug=slug,
+    )
     return _render_detail(request, case)
 
 
@@ -343,13 +358,8 @@ def _article(request, case) -> dict:
     cached = cache.get(key)
     if cached is not None:
         return cached
-    full = (
-        Case.objects.select_related(
-            "region", "themegroup", "product_category", "source", "author", "contact"
-        )
-        .prefetch_related("organisations", "tags", "attachments")
-        .get(pk=case.pk)
-    )
+    full = case
+    prefetch_related_objects([full], "organisations", "tags", "attachments")
     strategies = list(full.strategies.select_related("r_level"))
     obstacles = list(full.obstacles.all())
     by_dimension = [
@@ -395,7 +405,7 @@ def _render_detail(request, case, publish_form=None, return_form=None, status=20
         "trajectories": case.trajectories.filter(
             pk__in=Trajectory.objects.visible_to(user).values("pk")
         ).select_related("organisation")
-        if user.is_authenticated
+        if user.is_authenticated and getattr(case, "trajectory_count", 1)
         else [],
         "history": _history(case) if may_see_history else None,
         "can_edit": can_edit,

@@ -1,7 +1,10 @@
 """Plain text or Markdown written by users, rendered to HTML that is safe to show."""
 
+import re
+
 import markdown as markdown_lib
 import nh3
+from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {
@@ -20,6 +23,8 @@ ALLOWED_TAGS = {
     "pre",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+# Anything that could be Markdown syntax; text without it is plain paragraphs.
+MARKDOWN_SYNTAX = re.compile(r"[*_#`>\[\]<&]|^\s*([-+]|\d+[.)])\s", re.MULTILINE)
 
 
 def render_markdown(text: str) -> SafeString:
@@ -28,6 +33,9 @@ def render_markdown(text: str) -> SafeString:
     Headings start at h3, below the page's own h1 and h2."""
     if not text:
         return mark_safe("")
+    if not MARKDOWN_SYNTAX.search(text):
+        # Plain text (most texts): escaped paragraphs, without the Markdown machinery.
+        return linebreaks(text, autoescape=True)
     html = markdown_lib.markdown(text, extensions=["sane_lists"], output_format="html")
     html = html.replace("<h1>", "<h3>").replace("</h1>", "</h3>")
     html = html.replace("<h2>", "<h3>").replace("</h2>", "</h3>")
