@@ -35,7 +35,7 @@ def render_markdown(text: str) -> SafeString:
         return mark_safe("")
     if not MARKDOWN_SYNTAX.search(text):
         # Plain text (most texts): escaped paragraphs, without the Markdown machinery.
-        return linebreaks(text, autoescape=True)
+        return mark_safe(linebreaks(text, autoescape=True))  # noqa: S308 (escaped by linebreaks)
     html = markdown_lib.markdown(text, extensions=["sane_lists"], output_format="html")
     html = html.replace("<h1>", "<h3>").replace("</h1>", "</h3>")
     html = html.replace("<h2>", "<h3>").replace("</h2>", "</h3>")
