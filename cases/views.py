@@ -100,7 +100,10 @@ def _facets(filterset, counts):
 
 
 def _audience_of(request) -> str:
-    user = request.user
+    return _audience_for(request.user)
+
+
+def _audience_for(user) -> str:
     if user.is_authenticated and (user.is_staff or community_permissions.roles_of(user)):
         return "community"
     return "public"
@@ -420,17 +423,30 @@ def _render_detail(request, case, publish_form=None, return_form=None, status=20
 def _related(user, case, levels, limit=3):
     """Up to three newest published cases of the same sector or with a shared R-level.
 
-    Two small queries that each walk the newest-first index, instead of one OR over a
-    subquery that reads every strategy."""
-    published = Case.objects.published_for(user).exclude(pk=case.pk).order_by("-published_at")
-    found = []
-    if case.sector:
-        found += list(published.filter(sector=case.sector)[:limit])
-    if levels:
-        shared = CaseStrategy.objects.filter(case=OuterRef("pk"), r_level__in=levels)
-        found += list(published.filter(Exists(shared))[:limit])
-    unique = {c.pk: c for c in found}.values()
-    return sorted(unique, key=lambda c: c.published_at, reverse=True)[:limit]
+    Two small queries that each walk the newest-first index; their result depends only
+    on the audience, sector and levels, so it is cached and shared between cases."""
+    version, audience = filters.facets_version(), _audience_for(user)
+    level_key = "-".join(str(level) for level in sorted(levels))
+    key = f"cases:related:{version}:{audience}:{case.sector}:{level_key}"
+    candidates = cache.get(key)
+    if candidates is None:
+        published = (
+            Case.objects.published_for(user)
+            .order_by("-published_at")
+            .only("slug", "title", "published_at")
+        )
+        found = []
+        if case.sector:
+            found += list(published.filter(sector=case.sector)[: limit + 1])
+        if levels:
+            shared = CaseStrategy.objects.filter(case=OuterRef("pk"), r_level__in=levels)
+            found += list(published.filter(Exists(shared))[: limit + 1])
+        unique = sorted(
+            {c.pk: c for c in found}.values(), key=lambda c: c.published_at, reverse=True
+        )
+        candidates = [{"pk": c.pk, "title": c.title, "url": c.get_absolute_url()} for c in unique]
+        cache.set(key, candidates, filters.FACET_CACHE_SECONDS)
+    return [c for c in candidates if c["pk"] != case.pk][:limit]
 
 
 def _history(case, limit=10):

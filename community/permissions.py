@@ -8,18 +8,25 @@ Staff (platform beheerders) may do everything.
 from community.models import Membership
 
 
-def roles_of(user) -> set[str]:
-    """The roles a user holds in any organisation (empty for anonymous users).
+def _memberships(user) -> list[tuple[str, int, int | None]]:
+    """(role, organisation id, region id) of each of the user's memberships.
 
-    Cached on the user object for the request, since navigation asks on every page.
-    """
+    Read once per request and kept on the user object: navigation, scoping and
+    permission checks all ask, so one query answers them all."""
+    if not hasattr(user, "_portal_memberships"):
+        user._portal_memberships = list(
+            Membership.objects.filter(user=user).values_list(
+                "role", "organisation_id", "organisation__region_id"
+            )
+        )
+    return user._portal_memberships
+
+
+def roles_of(user) -> set[str]:
+    """The roles a user holds in any organisation (empty for anonymous users)."""
     if not user.is_authenticated:
         return set()
-    if not hasattr(user, "_portal_roles"):
-        user._portal_roles = set(
-            Membership.objects.filter(user=user).values_list("role", flat=True).distinct()
-        )
-    return user._portal_roles
+    return {role for role, _organisation, _region in _memberships(user)}
 
 
 def has_role(user, role: str) -> bool:
@@ -37,11 +44,11 @@ def coordinated_region_ids(user) -> set[int]:
     """Regions in which the user has coordinator rights."""
     if not user.is_authenticated:
         return set()
-    return set(
-        Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR)
-        .exclude(organisation__region=None)
-        .values_list("organisation__region", flat=True)
-    )
+    return {
+        region
+        for role, _organisation, region in _memberships(user)
+        if role == Membership.Role.COORDINATOR and region is not None
+    }
 
 
 def is_coordinator_for_region(user, region) -> bool:
