@@ -42,7 +42,7 @@ class CaseQuerySet(models.QuerySet):
         """The published cases a user may browse: public ones for anonymous visitors and
         accounts not yet linked to an organisation, all published ones for members."""
         published = self.filter(status=Case.Status.GEPUBLICEERD)
-        if user.is_authenticated and (user.is_staff or permissions.roles_of(user)):
+        if permissions.is_linked(user):
             return published
         return published.filter(visibility=Case.Visibility.OPENBAAR)
 
@@ -66,9 +66,9 @@ class CaseQuerySet(models.QuerySet):
             return self.filter(public)
         if user.is_staff:
             return self.all()
-        own_organisations = user.memberships.values("organisation")
+        own_organisations = permissions.organisation_ids(user)
         condition = public | models.Q(author=user)
-        if permissions.roles_of(user):
+        if permissions.is_linked(user):
             condition |= models.Q(status=Case.Status.GEPUBLICEERD) | models.Q(
                 pk__in=Case.organisations.through.objects.filter(
                     organisation__in=own_organisations

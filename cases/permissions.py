@@ -16,7 +16,7 @@ def can_create_case(user) -> bool:
 
 
 def _shares_organisation(user, case: Case) -> bool:
-    own = {m.organisation_id for m in user.memberships.all() if m.role in WRITER_ROLES}
+    own = community_permissions.organisation_ids(user, roles=WRITER_ROLES)
     return bool(own & {o.pk for o in case.organisations.all()})
 
 

@@ -104,9 +104,8 @@ def _audience_of(request) -> str:
 
 
 def _audience_for(user) -> str:
-    if user.is_authenticated and (user.is_staff or community_permissions.roles_of(user)):
-        return "community"
-    return "public"
+    """Who the cached lists and articles are rendered for; see Case.objects.published_for."""
+    return "community" if community_permissions.is_linked(user) else "public"
 
 
 @login_not_required

@@ -29,6 +29,24 @@ def roles_of(user) -> set[str]:
     return {role for role, _organisation, _region in _memberships(user)}
 
 
+def is_linked(user) -> bool:
+    """Staff, or linked to an organisation by a coordinator: may read community content.
+
+    A self-registered account without a membership sees only what is public."""
+    return user.is_authenticated and (user.is_staff or bool(roles_of(user)))
+
+
+def organisation_ids(user, roles=None) -> set[int]:
+    """The organisations in which the user holds any of these roles (any role if None)."""
+    if not user.is_authenticated:
+        return set()
+    return {
+        organisation
+        for role, organisation, _region in _memberships(user)
+        if roles is None or role in roles
+    }
+
+
 def has_role(user, role: str) -> bool:
     return role in roles_of(user)
 
