@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases import filters, services
+from cases import articles, filters, services
 from cases.models import (
     Case,
     CaseAttachment,
@@ -81,6 +81,7 @@ class CaseAdmin(SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
         services.case_search_index(case=form.instance)
         filters.facets_invalidate()
+        articles.render_later([form.instance.pk])
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

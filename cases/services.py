@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from cases import filters, permissions
+from cases import articles, filters, permissions
 from cases.models import Case, CaseAttachment, CaseLesson, CaseMark, CaseObstacle, CaseStrategy
 from portal import uploads
 
@@ -64,9 +64,10 @@ def _write_parts(case: Case, content: CaseContent) -> None:
 def _save(case: Case, actor) -> None:
     case._history_user = actor  # simple-history: who made this change
     case.full_clean(exclude=["search_vector"])
-    case.save()
-    # Cached facet counts, list pages and case pages must not outlive this change.
+    case.save()  # a new updated_at: the stored articles of the case are stale now
+    # Cached facet counts and list pages must not outlive this change.
     transaction.on_commit(filters.facets_invalidate)
+    articles.render_later([case.pk])
 
 
 @transaction.atomic
@@ -159,7 +160,10 @@ def case_attachment_add(*, actor, case: Case, upload: UploadedFile, title: str) 
     )
     attachment.full_clean()
     attachment.save()
+    # The article lists the attachments: a new version of the case (not a history entry).
+    Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
     transaction.on_commit(filters.facets_invalidate)
+    articles.render_later([case.pk])
     return attachment
 
 

@@ -17,14 +17,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Count,
     Exists,
     F,
     OuterRef,
-    Q,
     TextField,
     Value,
-    prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
@@ -39,13 +36,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from cases import filters, forms, permissions, services
+from cases import articles, filters, forms, permissions, services
 from cases.models import (
     Case,
     CaseAttachment,
     CaseMark,
     CaseStrategy,
-    Dimension,
     KnowledgeItem,
 )
 from community import permissions as community_permissions
@@ -343,71 +339,39 @@ def _get_visible_case(request, slug) -> Case:
 @login_not_required
 @require_GET
 def case_detail(request, slug):
-    case = get_object_or_404(
-        Case.objects.visible_to(request.user)
-        .select_related("region", "themegroup", "product_category", "source", "author", "contact")
-        .annotate(trajectory_count=Count("trajectories")),
-        slug=slug,
-    )
-    return _render_detail(request, case)
+    return _render_detail(request, _page_case(request, slug))
 
 
-def _article(request, case) -> dict:
-    """The case as every reader sees it, and its related cases for this audience:
-    rendered once and cached until any case changes (or the language differs)."""
-    audience = _audience_of(request)
-    key = f"cases:article:{filters.facets_version()}:{case.pk}:{get_language()}:{audience}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    full = case
-    prefetch_related_objects([full], "organisations", "tags", "attachments")
-    strategies = list(full.strategies.select_related("r_level"))
-    obstacles = list(full.obstacles.all())
-    by_dimension = [
-        (label, [o for o in obstacles if o.dimension == value])
-        for value, label in Dimension.choices
-    ]
-    context = {
-        "case": full,
-        "strategies": strategies,
-        "obstacles_by_dimension": [(label, items) for label, items in by_dimension if items],
-        "lessons": full.lessons.all(),
-        "related": _related(request.user, full, [s.r_level_id for s in strategies]),
-    }
-    parts = "cases/_case_detail_parts.html"
-    fragments = {
-        "article": render_to_string(f"{parts}#article", context, request),
-        "related": render_to_string(f"{parts}#related", context, request),
-    }
-    cache.set(key, fragments, filters.FACET_CACHE_SECONDS)
-    return fragments
+def _page_case(request, slug) -> Case:
+    """The case of a page. Most pages show a published case: `published_for` finds it
+    with a cheap condition; drafts and submitted cases go through the full rule."""
+    user = request.user
+    try:
+        return Case.objects.published_for(user).defer("search_vector").get(slug=slug)
+    except Case.DoesNotExist:
+        return get_object_or_404(Case.objects.visible_to(user).defer("search_vector"), slug=slug)
 
 
 def _render_detail(request, case, publish_form=None, return_form=None, status=200):
-    """The cached article plus what depends on the reader: marks, linked trajectories
-    they may see, the actions they may take and, for editors, the history."""
+    """The stored article plus what depends on the reader: marks, related cases, linked
+    trajectories they may see, the actions they may take and, for editors, the history."""
     user = request.user
-    fragments = _article(request, case)
-    marks = CaseMark.objects.filter(case=case).aggregate(
-        useful=Count("pk", filter=Q(kind=CaseMark.Kind.NUTTIG)),
-        mine_useful=Count("pk", filter=Q(kind=CaseMark.Kind.NUTTIG, user_id=user.pk)),
-        mine_saved=Count("pk", filter=Q(kind=CaseMark.Kind.BEWAARD, user_id=user.pk)),
-    )
+    article = articles.stored(case, get_language())
+    useful_count, marked_useful, bookmarked = CaseMark.objects.summary(case.pk, user.pk)
     can_edit = permissions.can_edit_case(user, case)
     can_review = permissions.can_review_case(user, case)
     may_see_history = can_edit or can_review or (user.is_authenticated and user.is_staff)
     context = {
         "case": case,
-        "article_html": mark_safe(fragments["article"]),  # noqa: S308 (our own template)
-        "related_html": mark_safe(fragments["related"]),  # noqa: S308 (idem)
-        "useful_count": marks["useful"],
-        "marked_useful": bool(marks["mine_useful"]),
-        "bookmarked": bool(marks["mine_saved"]),
+        "article_html": mark_safe(article.html),  # noqa: S308 (our template, escaped there)
+        "related": _related(user, case, article.r_levels),
+        "useful_count": useful_count,
+        "marked_useful": marked_useful,
+        "bookmarked": bookmarked,
         "trajectories": case.trajectories.filter(
             pk__in=Trajectory.objects.visible_to(user).values("pk")
         ).select_related("organisation")
-        if user.is_authenticated and getattr(case, "trajectory_count", 1)
+        if user.is_authenticated and article.has_trajectories
         else [],
         "history": _history(case) if may_see_history else None,
         "can_edit": can_edit,
@@ -420,32 +384,20 @@ def _render_detail(request, case, publish_form=None, return_form=None, status=20
 
 
 def _related(user, case, levels, limit=3):
-    """Up to three newest published cases of the same sector or with a shared R-level.
-
-    Two small queries that each walk the newest-first index; their result depends only
-    on the audience, sector and levels, so it is cached and shared between cases."""
-    version, audience = filters.facets_version(), _audience_for(user)
-    level_key = "-".join(str(level) for level in sorted(levels))
-    key = f"cases:related:{version}:{audience}:{case.sector}:{level_key}"
-    candidates = cache.get(key)
-    if candidates is None:
-        published = (
-            Case.objects.published_for(user)
-            .order_by("-published_at")
-            .only("slug", "title", "published_at")
-        )
-        found = []
-        if case.sector:
-            found += list(published.filter(sector=case.sector)[: limit + 1])
-        if levels:
-            shared = CaseStrategy.objects.filter(case=OuterRef("pk"), r_level__in=levels)
-            found += list(published.filter(Exists(shared))[: limit + 1])
-        unique = sorted(
-            {c.pk: c for c in found}.values(), key=lambda c: c.published_at, reverse=True
-        )
-        candidates = [{"pk": c.pk, "title": c.title, "url": c.get_absolute_url()} for c in unique]
-        cache.set(key, candidates, filters.FACET_CACHE_SECONDS)
-    return [c for c in candidates if c["pk"] != case.pk][:limit]
+    """Up to three published cases: the newest of the same sector, completed with the
+    newest that share an R-level. Each is a walk down the newest-first index that stops
+    after a few rows; the second runs only when the sector has too few."""
+    published = (
+        Case.objects.published_for(user).exclude(pk=case.pk).order_by("-published_at", "-id")
+    )
+    found = []
+    if case.sector:
+        found = list(published.filter(sector=case.sector).values("slug", "title")[:limit])
+        published = published.exclude(sector=case.sector)  # all of them are in `found`
+    if len(found) < limit and levels:
+        shared = CaseStrategy.objects.filter(case=OuterRef("pk"), r_level__in=levels)
+        found += published.filter(Exists(shared)).values("slug", "title")[: limit - len(found)]
+    return found
 
 
 def _history(case, limit=10):

@@ -15,9 +15,9 @@ def _memberships(user) -> list[tuple[str, int, int | None]]:
     permission checks all ask, so one query answers them all."""
     if not hasattr(user, "_portal_memberships"):
         user._portal_memberships = list(
-            Membership.objects.filter(user=user).values_list(
-                "role", "organisation_id", "organisation__region_id"
-            )
+            Membership.objects.filter(user=user)
+            .order_by()
+            .values_list("role", "organisation_id", "organisation__region_id")
         )
     return user._portal_memberships
 

@@ -10,6 +10,8 @@
 import os
 
 import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings as django_settings
 from django.core.cache import cache
 
 from community.models import Membership
@@ -96,3 +98,19 @@ def staff(db):
     return factories.UserFactory(
         email="beheer@portal.example", full_name="Sam Staff", is_staff=True, is_superuser=True
     )
+
+
+@pytest.fixture
+def redis_worker():
+    """A real Celery worker (in a thread) on the real Redis broker of `make test`.
+
+    Tasks queued by earlier tests (writes that committed in browser tests) are purged
+    first: they belong to data that is gone."""
+    from portal.celery import app
+
+    assert django_settings.REDIS_URL, "This needs a real Redis: run it through `make test`."
+    assert app.conf.broker_url.startswith("redis://")
+    assert not app.conf.task_always_eager
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker

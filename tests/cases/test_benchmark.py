@@ -30,6 +30,7 @@ SCENARIOS = [
     "search_common",
     "search_rare",
     "detail",
+    "detail_first",
     "admin_search",
     "list_filters_cold",
 ]

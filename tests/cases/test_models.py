@@ -74,3 +74,24 @@ def test_an_account_without_organisation_sees_only_public_cases():
         slug="community", status="gepubliceerd", visibility="community", published_at=timezone.now()
     )
     assert set(Case.objects.visible_to(UserFactory())) == {public}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["anonymous", "alice", "bob", "charlie", "dora", "outsider"])
+def test_what_a_user_browses_is_part_of_what_they_may_read(request, persona, groene_hart, alfa):
+    """A case page looks a published case up with `published_for` first (cases.views):
+    that must never reach further than `visible_to`."""
+    user = AnonymousUser() if persona == "anonymous" else request.getfixturevalue(persona)
+    for status in Case.Status.values:
+        for visibility in Case.Visibility.values:
+            case = _case(
+                slug=f"{status}-{visibility}",
+                status=status,
+                visibility=visibility,
+                region=groene_hart,
+                published_at=timezone.now() if status == "gepubliceerd" else None,
+            )
+            case.organisations.add(alfa)
+    browsed = set(Case.objects.published_for(user))
+    assert browsed
+    assert browsed <= set(Case.objects.visible_to(user))

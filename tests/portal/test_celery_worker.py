@@ -1,21 +1,10 @@
 """A real task through a real Celery worker against real Redis."""
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.core.cache import cache
 
 from portal import health, tasks
 from portal.celery import app
-
-
-@pytest.fixture
-def redis_worker():
-    assert settings.REDIS_URL, "This test needs a real Redis: run it through `make test`."
-    assert app.conf.broker_url.startswith("redis://")
-    assert not app.conf.task_always_eager
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
-        yield worker
 
 
 @pytest.mark.integration
