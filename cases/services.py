@@ -1,5 +1,5 @@
 """Writes to the case library. Every service records the actor (history) and runs in a
-transaction; e-mail goes out after commit."""
+transaction; e-mail goes out after commit, in the background."""
 
 from dataclasses import dataclass, field
 from uuid import uuid4
@@ -12,7 +12,7 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Value
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -191,16 +191,28 @@ def case_search_index(*, case: Case) -> None:
 
 
 def _mail_author(case: Case, event: str) -> None:
-    """Tell the author what happened to their case, once the change is committed."""
-    author = case.author
+    """Tell the author what happened to their case: sent in the background once the
+    change is committed (cases.tasks.author_mail), so no request waits on the mail
+    server. If the broker is away the change still stands; the failure is logged."""
+    from cases import tasks  # tasks imports this module
+
+    case_id = case.pk
+    transaction.on_commit(lambda: tasks.author_mail.delay(case_id, event), robust=True)
+
+
+def author_mail_send(*, case_id: int, event: str) -> bool:
+    """Render and send the mail about this event to the case's author, in the portal's
+    language; False if there is no one to tell (the case or author is gone)."""
+    case = Case.objects.select_related("author").filter(pk=case_id).first()
+    author = case.author if case else None
     if author is None or not author.email:
-        return
+        return False
     context = {"case": case, "author": author, "site_url": settings.SITE_URL}
-    subject = render_to_string(f"emails/{event}_subject.txt", context).strip()
-    body = render_to_string(f"emails/{event}_body.txt", context)
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [author.email])
-    )
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"emails/{event}_subject.txt", context).strip()
+        body = render_to_string(f"emails/{event}_body.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [author.email])
+    return True
 
 
 @transaction.atomic

@@ -114,3 +114,16 @@ def redis_worker():
     app.control.purge()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
+
+
+@pytest.fixture
+def celery_eager():
+    """Tasks queued in this test run at once, in-process: their real code, without a
+    worker. For tests about what a task does (an e-mail); whether the worker picks it up
+    is tested with `redis_worker`."""
+    from portal.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before

@@ -1,7 +1,10 @@
 """The review workflow: submit, publish, return; who may, and the author's e-mail."""
 
+import time
+
 import pytest
 
+from cases import services
 from cases.models import Case
 from tests.cases.factories import CaseFactory
 from tests.cases.html import error_links, soup
@@ -30,8 +33,9 @@ def submitted(alice, alfa, groene_hart):
 
 
 @pytest.fixture
-def post(client, django_capture_on_commit_callbacks):
-    """POST as a persona, running the on-commit callbacks (the e-mails) like a real commit."""
+def post(client, django_capture_on_commit_callbacks, celery_eager):
+    """POST as a persona, running the on-commit callbacks like a real commit and the
+    tasks they queue (the e-mails) at once."""
 
     def post(user, url, data=None):
         client.force_login(user)
@@ -260,4 +264,24 @@ def test_no_mail_is_sent_when_the_transaction_does_not_commit(client, alice, dra
     # nothing goes out: mail follows the commit, never precedes it.
     client.force_login(alice)
     client.post(_url(draft, "indienen/"))
+    assert mailoutbox == []
+
+
+@pytest.mark.integration
+def test_the_mail_is_sent_by_a_real_worker_after_commit(
+    transactional_db, redis_worker, alice, draft, mailoutbox
+):
+    services.case_submit(actor=alice, case=draft)
+    deadline = time.monotonic() + 30
+    while not mailoutbox and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [m.to for m in mailoutbox] == [[alice.email]]
+    assert draft.title in mailoutbox[0].subject
+
+
+def test_no_mail_when_the_author_is_gone(alice, draft, mailoutbox):
+    draft.author = None
+    draft.save()
+    assert services.author_mail_send(case_id=draft.pk, event="case_submitted") is False
+    assert services.author_mail_send(case_id=999_999, event="case_submitted") is False
     assert mailoutbox == []
