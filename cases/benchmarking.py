@@ -552,12 +552,18 @@ def isolated_cache() -> Iterator[str]:
             _forget_keys(prefix)
 
 
+def forget_cached(key_prefix: str) -> None:
+    """Delete the cached entries whose keys start with this (e.g. every facet count)."""
+    _forget_keys(cache.make_key(key_prefix))
+
+
 def _forget_keys(prefix: str) -> None:
     client = getattr(getattr(cache, "_cache", None), "get_client", None)
     if client is None:  # local memory: gone with the process
         return
     redis = client(write=True)
-    keys = list(redis.scan_iter(match=f"{prefix}:*", count=1000))
+    pattern = f"{prefix}*" if prefix.endswith(":") else f"{prefix}:*"
+    keys = list(redis.scan_iter(match=pattern, count=1000))
     if keys:
         redis.delete(*keys)
 

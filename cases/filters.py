@@ -6,6 +6,7 @@ dimension, year, procedure and product category. All state lives in the URL.
 
 import hashlib
 import json
+import logging
 import re
 
 import django_filters
@@ -14,7 +15,9 @@ from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from kombu.exceptions import OperationalError
 
 from cases.models import Case, CaseObstacle, CaseStrategy, Dimension, KnowledgeItem
 from community.models import Organisation, ProductCategory, Region, Sector
@@ -22,9 +25,13 @@ from procurement.models import Phase, Procedure, RLevel
 
 MAX_QUERY_LENGTH = 200
 YEARS = [(str(year), str(year)) for year in range(2030, 1989, -1)]
-FACET_CACHE_SECONDS = 600
+FACET_CACHE_SECONDS = 600  # rendered list fragments
+FACET_COUNTS_SECONDS = 24 * 60 * 60  # counts: served while stale, recounted in the background
+REFRESH_LOCK_SECONDS = 300  # one queued recount per combination and version
 COUNT_LIMIT = 1000  # beyond this the list says "more than 1000": no exact COUNT(*)
 FACET_VERSION_KEY = "cases:facet-version"
+
+logger = logging.getLogger(__name__)
 
 
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -211,7 +218,8 @@ def _count_rows(facet: str, queryset):
     return {str(value): n for value, n in rows}
 
 
-def _choices(facet: str, filterset: CaseFilter):
+def facet_choices(facet: str, filterset: CaseFilter) -> list[tuple[str, str]]:
+    """(value, label) of every option of a facet, labels in the active language."""
     if facet == "regio":
         return [(r.slug, r.name) for r in Region.objects.all()]
     if facet == "categorie":
@@ -219,36 +227,73 @@ def _choices(facet: str, filterset: CaseFilter):
     return [(str(value), label) for value, label in filterset.filters[facet].extra["choices"]]
 
 
-def facet_counts(filterset: CaseFilter, audience: str) -> dict:
-    """For each facet, its options with the number of results each would give, and under
-    "_total" the number of results itself (counted up to COUNT_LIMIT + 1).
+def filter_state(data) -> dict[str, list[str]]:
+    """The filters of a query string (a QueryDict) as {name: values}: what counts depend on."""
+    if not hasattr(data, "getlist"):
+        return {}
+    return {
+        name: data.getlist(name) for name in sorted(CaseFilter.base_filters) if data.getlist(name)
+    }
 
-    Counts are cached per audience and filter state, and dropped when any case changes
-    (`facets_invalidate`), so a request rarely computes them.
-    """
-    state = (
-        {
-            name: filterset.data.getlist(name)
-            for name in sorted(filterset.filters)
-            if filterset.data.getlist(name)
-        }
-        if hasattr(filterset.data, "getlist")
-        else {}
-    )
-    version = facets_version()
+
+def _counts_key(audience: str, state: dict) -> str:
     digest = hashlib.sha256(json.dumps([audience, state], sort_keys=True).encode()).hexdigest()
-    key = f"cases:facets:{version}:{digest}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    result = {}
-    for facet in CaseFilter.FACETS:
-        counts = _count_rows(facet, filterset.filtered_without(facet))
-        choices = _choices(facet, filterset)
-        result[facet] = [(value, str(label), counts.get(value, 0)) for value, label in choices]
-    result["_total"] = filterset.qs.order_by()[: COUNT_LIMIT + 1].count()
-    cache.set(key, result, FACET_CACHE_SECONDS)
-    return result
+    return f"cases:facets:{digest}"
+
+
+def facet_counts(filterset: CaseFilter, audience: str) -> dict:
+    """For each facet {option value: number of results it would give}, under "_total"
+    the number of results itself (counted up to COUNT_LIMIT + 1), and "_stale" if the
+    counts are from before the latest change.
+
+    Counted once per audience and filter state and cached. After a change to any case
+    (`facets_invalidate`) the cached counts are still served while a Celery task counts
+    them again (`facets_refresh`), so no request waits on counting a large library;
+    only a combination never counted before is counted in the request.
+    """
+    state = filter_state(filterset.data)
+    key = _counts_key(audience, state)
+    version = facets_version()
+    entry = cache.get(key)
+    if entry is None:
+        return _counts_store(filterset, key, version)
+    if entry["version"] != version:
+        _refresh_later(audience, state, key, version)
+        return {**entry["counts"], "_stale": True}
+    return entry["counts"]
+
+
+def _counts_store(filterset: CaseFilter, key: str, version: int) -> dict:
+    counts = {
+        facet: _count_rows(facet, filterset.filtered_without(facet)) for facet in CaseFilter.FACETS
+    }
+    counts["_total"] = filterset.qs.order_by()[: COUNT_LIMIT + 1].count()
+    cache.set(key, {"version": version, "counts": counts}, FACET_COUNTS_SECONDS)
+    return counts
+
+
+def _refresh_later(audience: str, state: dict, key: str, version: int) -> None:
+    """Queue one recount per combination and version; a broker that is away costs
+    only freshness (the stale counts are served), never the page."""
+    from cases import tasks  # tasks imports this module
+
+    if not cache.add(f"{key}:refreshing:{version}", True, timeout=REFRESH_LOCK_SECONDS):
+        return
+    try:
+        tasks.facets_refresh.delay(audience, state)
+    except OperationalError:
+        logger.warning("Could not queue a recount of facet counts", exc_info=True)
+        cache.delete(f"{key}:refreshing:{version}")
+
+
+def facets_refresh(audience: str, state: dict) -> dict:
+    """Count the facets of one audience and filter state again (cases.tasks)."""
+    data = QueryDict(mutable=True)
+    for name, values in state.items():
+        data.setlist(name, values)
+    filterset = CaseFilter(data, queryset=Case.objects.published_to(audience))
+    filterset.is_valid()
+    return _counts_store(filterset, _counts_key(audience, state), facets_version())
 
 
 def facets_version() -> int:
@@ -257,7 +302,7 @@ def facets_version() -> int:
 
 
 def facets_invalidate() -> None:
-    """Forget every cached facet count (called after any change to a case)."""
+    """Mark every cached list and facet count stale (called after any change to a case)."""
     try:
         cache.incr(FACET_VERSION_KEY)
     except ValueError:

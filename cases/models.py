@@ -37,12 +37,25 @@ class Tag(models.Model):
         return (self.slug,)
 
 
+# Who browses the library: everything published (members) or only what is public.
+COMMUNITY, PUBLIC = "community", "public"
+
+
+def audience_of(user) -> str:
+    """The audience a user browses as; cached lists and counts are kept per audience."""
+    return COMMUNITY if permissions.is_linked(user) else PUBLIC
+
+
 class CaseQuerySet(models.QuerySet):
     def published_for(self, user):
         """The published cases a user may browse: public ones for anonymous visitors and
         accounts not yet linked to an organisation, all published ones for members."""
+        return self.published_to(audience_of(user))
+
+    def published_to(self, audience: str):
+        """The published cases of an audience (see `audience_of`)."""
         published = self.filter(status=Case.Status.GEPUBLICEERD)
-        if permissions.is_linked(user):
+        if audience == COMMUNITY:
             return published
         return published.filter(visibility=Case.Visibility.OPENBAAR)
 

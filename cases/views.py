@@ -43,8 +43,8 @@ from cases.models import (
     CaseMark,
     CaseStrategy,
     KnowledgeItem,
+    audience_of,
 )
-from community import permissions as community_permissions
 from procurement.models import Trajectory
 
 PAGE_SIZE = 20
@@ -85,8 +85,8 @@ def _facets(filterset, counts):
         chosen = {str(getattr(v, "slug", v)) for v in selected.get(name) or []}
         options = [
             {"value": value, "label": label, "count": count, "checked": value in chosen}
-            for value, label, count in counts[name]
-            if count or value in chosen
+            for value, label in filters.facet_choices(name, filterset)
+            if (count := counts[name].get(value, 0)) or value in chosen
         ]
         if options:
             panels.append(
@@ -96,12 +96,7 @@ def _facets(filterset, counts):
 
 
 def _audience_of(request) -> str:
-    return _audience_for(request.user)
-
-
-def _audience_for(user) -> str:
-    """Who the cached lists and articles are rendered for; see Case.objects.published_for."""
-    return "community" if community_permissions.is_linked(user) else "public"
+    return audience_of(request.user)
 
 
 @login_not_required
@@ -118,7 +113,8 @@ def case_list(request):
     fragments = cache.get(key)
     if fragments is None:
         fragments = _list_fragments(request, is_htmx)
-        cache.set(key, fragments, filters.FACET_CACHE_SECONDS)
+        if not fragments["stale"]:  # kept only once the counts are recounted
+            cache.set(key, fragments, filters.FACET_CACHE_SECONDS)
     if is_htmx:
         return HttpResponse(fragments["results"])
     context = {
@@ -202,6 +198,7 @@ def _list_fragments(request, is_htmx: bool) -> dict:
         "facets": render_to_string(f"{parts}#facets", context, request),
         "results": render_to_string(f"{parts}#results", context, request),
         "query": query,
+        "stale": summary.get("_stale", False),
     }
 
 

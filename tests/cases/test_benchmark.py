@@ -32,7 +32,8 @@ SCENARIOS = [
     "detail",
     "detail_first",
     "admin_search",
-    "list_filters_cold",
+    "list_filters_changed",
+    "list_filters_uncounted",
 ]
 
 

@@ -1,5 +1,6 @@
 """The case list: what each visitor may browse, facets with counts, paging, htmx."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -8,7 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from cases import filters, services
 from community.models import Organisation
+from portal.celery import app
 from tests import factories
 from tests.cases.factories import CaseFactory, ProductCategoryFactory
 from tests.cases.html import card_slugs, facet_counts, soup
@@ -222,14 +225,8 @@ def test_an_invalid_filter_value_is_ignored_and_the_others_apply(client, library
     assert card_slugs(response) == ["kunstgras"]
 
 
-def test_facet_counts_update_after_a_case_is_published(
-    client, library, alice, bob, groene_hart, django_capture_on_commit_callbacks
-):
-    case = CaseFactory(submitted=True, author=alice, strategies=[9], region=groene_hart)
-    assert "9" not in facet_counts(client.get(URL), "r")  # computed and cached
-
+def _publish(client, bob, case, django_capture_on_commit_callbacks):
     client.force_login(bob)
-    # The cached counts are dropped once the publication is committed.
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             f"/praktijkvoorbeelden/{case.slug}/publiceren/",
@@ -243,8 +240,51 @@ def test_facet_counts_update_after_a_case_is_published(
     assert response.status_code == 302
     client.logout()
 
+
+def test_after_a_change_the_list_is_fresh_and_the_counts_follow_one_recount_later(
+    client, library, alice, bob, groene_hart, django_capture_on_commit_callbacks, celery_eager
+):
+    case = CaseFactory(submitted=True, author=alice, strategies=[9], region=groene_hart)
+    assert "9" not in facet_counts(client.get(URL), "r")  # counted and cached
+
+    _publish(client, bob, case, django_capture_on_commit_callbacks)
+
+    # The first reader gets the new list at once and the counts from before the change,
+    # while a recount is queued (run at once here: celery_eager).
+    response = client.get(URL)
+    assert case.slug in card_slugs(response)
+    assert "9" not in facet_counts(response, "r")
     assert facet_counts(client.get(URL), "r")["9"] == 1
     assert case.slug in card_slugs(client.get(URL, {"r": "9"}))
+
+
+@pytest.mark.integration
+def test_a_real_worker_recounts_the_facets_after_a_change(
+    client, transactional_db, redis_worker, r_ladder, alice, bob, groene_hart, alfa
+):
+    CaseFactory(public=True, strategies=[1], organisations=[alfa], region=groene_hart)
+    case = CaseFactory(submitted=True, author=alice, strategies=[9], region=groene_hart)
+    assert "9" not in facet_counts(client.get(URL), "r")
+    services.case_publish(actor=bob, case=case, visibility="openbaar", checklist_confirmed=True)
+
+    client.get(URL)  # stale counts; queues the recount
+    deadline = time.monotonic() + 30
+    while "9" not in facet_counts(client.get(URL), "r") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert facet_counts(client.get(URL), "r")["9"] == 1
+
+
+@pytest.mark.integration
+def test_a_combination_is_recounted_once_per_change(client, library):
+    """Counted on the real broker: one message however many readers come."""
+    client.get(URL)
+    filters.facets_invalidate()
+    app.control.purge()
+    client.get(URL)
+    client.get(URL, {"pagina": "1"})  # the same filters, so the same counts
+    client.get(URL)
+    with app.connection_for_write() as connection_:
+        assert connection_.default_channel.client.llen("celery") == 1
 
 
 # --- keyset paging --------------------------------------------------------------------
@@ -376,3 +416,16 @@ def test_published_cases_appear_with_newest_first(client, db):
     old = CaseFactory(public=True, published_at=timezone.now() - timedelta(days=9))
     new = CaseFactory(public=True, published_at=timezone.now())
     assert card_slugs(client.get(URL)) == [new.slug, old.slug]
+
+
+def test_facet_labels_follow_the_language_when_the_counts_are_shared(client, library):
+    """Counts are cached per audience and filters only; the labels come per language."""
+
+    def labels(response):
+        options = soup(response).select("[data-facet=dimensie] .portal-facet__option label")
+        return {option.get_text(" ", strip=True).split(" ")[0] for option in options}
+
+    assert "Juridisch" in labels(client.get(URL))
+    english = labels(client.get(URL, headers={"accept-language": "en"}))
+    assert "Legal" in english
+    assert "Juridisch" not in english
