@@ -1,5 +1,5 @@
 """The case article: everything every reader of a case sees, rendered once per language
-when the case changes, stored in CaseArticle and read by a case page in one query.
+when the case changes, stored in CaseArticle and read by a case page in one small query.
 
 A stored article is current while
 - its `case_updated_at` equals the case's `updated_at`: every write through the

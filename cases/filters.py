@@ -277,13 +277,14 @@ def _refresh_later(audience: str, state: dict, key: str, version: int) -> None:
     only freshness (the stale counts are served), never the page."""
     from cases import tasks  # tasks imports this module
 
-    if not cache.add(f"{key}:refreshing:{version}", True, timeout=REFRESH_LOCK_SECONDS):
+    lock = f"{key}:refreshing:{version}"
+    if not cache.add(lock, True, timeout=REFRESH_LOCK_SECONDS):
         return
     try:
         tasks.facets_refresh.delay(audience, state)
     except OperationalError:
         logger.warning("Could not queue a recount of facet counts", exc_info=True)
-        cache.delete(f"{key}:refreshing:{version}")
+        cache.delete(lock)
 
 
 def facets_refresh(audience: str, state: dict) -> dict:

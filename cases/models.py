@@ -472,7 +472,7 @@ class CaseArticle(models.Model):
     """A case as every reader sees it, rendered in one language (see cases.articles).
 
     A case is read far more often than it is written, so its article is rendered when
-    it changes and stored here; a case page reads it with the case in one query. A row
+    it changes and stored here; a case page reads it in one small query. A row
     is current while its `version` matches the template and translations that made
     it and `case_updated_at` the case's own `updated_at`."""
 

@@ -65,7 +65,7 @@ def _save(case: Case, actor) -> None:
     case._history_user = actor  # simple-history: who made this change
     case.full_clean(exclude=["search_vector"])
     case.save()  # a new updated_at: the stored articles of the case are stale now
-    # Cached facet counts and list pages must not outlive this change.
+    # Cached list pages must not outlive this change; facet counts are recounted.
     transaction.on_commit(filters.facets_invalidate)
     articles.render_later([case.pk])
 
