@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, Dimension, Tag
-from community.models import Organisation, Region
+from cases import permissions
+from cases.models import Case, Dimension
 from portal import uploads
 from procurement.models import RStrategy
 
@@ -66,12 +66,14 @@ class CaseForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        own = Organisation.objects.all()
-        if not user.is_staff:
-            own = own.filter(pk__in=user.memberships.values("organisation"))
-        self.fields["organisations"].queryset = own.order_by("name")
+        self.fields["organisations"].queryset = permissions.writable_organisations(user).order_by(
+            "name"
+        )
         self.fields["organisations"].required = True
-        self.fields["region"].queryset = Region.objects.all()
+        self.fields["region"].queryset = permissions.writable_regions(user)
+        self.fields["region"].help_text = _(
+            "De regio van een van de organisaties; leeg laten kiest die van de eerste."
+        )
         self.fields["themegroup"].queryset = self.fields["themegroup"].queryset.select_related(
             "region"
         )
@@ -86,16 +88,19 @@ class CaseForm(forms.ModelForm):
             uploads.check_upload(upload)
         return upload
 
-    def tags(self) -> list[Tag]:
-        tags = []
-        for name in self.cleaned_data.get("tag_names", "").split(","):
-            name = name.strip()[:60]
-            if name and slugify(name):
-                tag, _created = Tag.objects.get_or_create(
-                    slug=slugify(name), defaults={"name": name}
-                )
-                tags.append(tag)
-        return tags
+    def clean(self):
+        data = super().clean()
+        region, organisations = data.get("region"), data.get("organisations")
+        if region and organisations and region.pk not in {o.region_id for o in organisations}:
+            self.add_error(
+                "region", _("Kies de regio van een van de organisaties van het praktijkvoorbeeld.")
+            )
+        return data
+
+    def tag_names_list(self) -> list[str]:
+        """The keywords typed, as names (created by the service, not here)."""
+        names = (name.strip() for name in self.cleaned_data.get("tag_names", "").split(","))
+        return [name for name in names if name and slugify(name)]
 
 
 class StrategyForm(forms.Form):

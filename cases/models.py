@@ -69,10 +69,12 @@ class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Cases a user may read.
 
-        Public cases for everyone. Published community cases for signed-in users who
-        belong to an organisation (a self-registered account sees nothing non-public
-        until a coordinator has linked it). Their own and their organisations' drafts;
-        for coordinators also what is submitted in their region. Staff see all.
+        Public cases for everyone. Published community cases for signed-in users with
+        an active membership (a self-registered account sees nothing non-public until a
+        coordinator has linked it). Drafts and submitted cases of the organisations the
+        user is an active member of; for coordinators also what is submitted in their
+        region. Staff see all. Being the author grants nothing by itself: an author
+        whose membership ended no longer sees the organisation's drafts.
         """
         public = models.Q(status=Case.Status.GEPUBLICEERD, visibility=Case.Visibility.OPENBAAR)
         if not user.is_authenticated:
@@ -80,7 +82,7 @@ class CaseQuerySet(models.QuerySet):
         if user.is_staff:
             return self.all()
         own_organisations = permissions.organisation_ids(user)
-        condition = public | models.Q(author=user)
+        condition = public
         if permissions.is_linked(user):
             condition |= models.Q(status=Case.Status.GEPUBLICEERD) | models.Q(
                 pk__in=Case.organisations.through.objects.filter(

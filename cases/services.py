@@ -17,7 +17,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cases import articles, filters, permissions
-from cases.models import Case, CaseAttachment, CaseLesson, CaseMark, CaseObstacle, CaseStrategy
+from cases.models import (
+    Case,
+    CaseAttachment,
+    CaseLesson,
+    CaseMark,
+    CaseObstacle,
+    CaseStrategy,
+    Tag,
+)
 from portal import uploads
 
 
@@ -27,7 +35,7 @@ class CaseContent:
 
     fields: dict
     organisations: list = field(default_factory=list)
-    tags: list = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # keyword names; created if new
     strategies: list[dict] = field(default_factory=list)  # {"r_level": RStrategy, "explanation"}
     obstacles: list[dict] = field(default_factory=list)  # {"dimension", "obstacle", "solution"}
     lessons: list[str] = field(default_factory=list)
@@ -41,9 +49,33 @@ def _unique_slug(title: str) -> str:
     return slug
 
 
+def _tags(names: list[str]) -> list[Tag]:
+    """The keywords of these names, created when new (inside the writer's transaction)."""
+    tags = {}
+    for name in names:
+        name = name.strip()[: Tag._meta.get_field("name").max_length]
+        slug = slugify(name)
+        if slug and slug not in tags:
+            tags[slug] = Tag.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+    return list(tags.values())
+
+
+def _place_in_region(case: Case, organisations: list) -> None:
+    """A case belongs to the region of one of its organisations (so the coordinators of
+    that region review it): none chosen is the first organisation's region; another
+    region is refused."""
+    regions = [o.region_id for o in organisations if o.region_id]
+    if case.region_id is None and regions:
+        case.region_id = regions[0]
+    elif case.region_id is not None and organisations and case.region_id not in regions:
+        raise ValidationError(
+            {"region": _("Kies de regio van een van de organisaties van het praktijkvoorbeeld.")}
+        )
+
+
 def _write_parts(case: Case, content: CaseContent) -> None:
     case.organisations.set(content.organisations)
-    case.tags.set(content.tags)
+    case.tags.set(_tags(content.tags))
     case.strategies.all().delete()
     CaseStrategy.objects.bulk_create(
         CaseStrategy(case=case, r_level=s["r_level"], explanation=s["explanation"])
@@ -77,8 +109,7 @@ def case_create(*, actor, content: CaseContent) -> Case:
         raise PermissionDenied
     case = Case(**content.fields, author=actor, status=Case.Status.CONCEPT)
     case.slug = _unique_slug(case.title)
-    if case.region_id is None and content.organisations:
-        case.region = content.organisations[0].region
+    _place_in_region(case, content.organisations)
     _save(case, actor)
     _write_parts(case, content)
     case_search_index(case=case)
@@ -91,8 +122,7 @@ def case_update(*, actor, case: Case, content: CaseContent) -> Case:
         raise PermissionDenied
     for name, value in content.fields.items():
         setattr(case, name, value)
-    if content.organisations and case.region_id is None:
-        case.region = content.organisations[0].region
+    _place_in_region(case, content.organisations)
     _save(case, actor)
     _write_parts(case, content)
     case_search_index(case=case)

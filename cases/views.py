@@ -2,8 +2,6 @@
 or service, render. What a user may not see answers 404, what they may see but not
 change 403, a GET on an action 405."""
 
-import base64
-import binascii
 import csv
 import hashlib
 import json
@@ -12,6 +10,7 @@ from datetime import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.postgres.search import SearchHeadline, SearchRank
+from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -55,19 +54,27 @@ RANK_CANDIDATES = 1000  # the newest matches that are ranked
 EXPORT_LIMIT = 5000
 
 
+CURSOR_SALT = "cases.list.cursor"
+
+
 def _cursor_encode(value, pk: int) -> str:
-    raw = json.dumps([value, pk])
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    """The position after the last case of a page, signed: a cursor is only ever one
+    we made, so a tampered one cannot reach the database."""
+    return signing.dumps([value, pk], salt=CURSOR_SALT)
 
 
 def _cursor_decode(value: str):
-    """The (sort value, id) of the last case on the previous page, or None."""
-    try:
-        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
-        sort_value, pk = json.loads(raw)
-        return str(sort_value), int(pk)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+    """The (sort value, id) of the last case on the previous page, or None when the
+    cursor is missing, not ours or not of the right shape (the first page is shown)."""
+    if not value or len(value) > 500:
         return None
+    try:
+        sort_value, pk = signing.loads(value, salt=CURSOR_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(sort_value, str) or type(pk) is not int or not 0 < pk < 2**63:
+        return None
+    return sort_value, pk
 
 
 def _case_filter(request):
@@ -164,10 +171,9 @@ def _list_fragments(request, is_htmx: bool) -> dict:
     else:
         column, keyset = KEYSETS[sort]
         ordered = queryset.order_by(*column)
-        cursor = _cursor_decode(request.GET.get("na", ""))
-        if cursor:
+        params = _keyset_params(sort, _cursor_decode(request.GET.get("na", "")))
+        if params:
             # A constant SQL text with parameters: a row comparison the index can use.
-            params = _keyset_params(sort, cursor)
             ordered = ordered.filter(RawSQL(keyset, params, output_field=BooleanField()))  # noqa: S611
             total = None
         cases = list(ordered.with_card_data()[: PAGE_SIZE + 1])
@@ -212,13 +218,19 @@ KEYSETS = {
 }
 
 
-def _keyset_params(sort: str, cursor):
+def _keyset_params(sort: str, cursor) -> list | None:
+    """The parameters of the row comparison, or None if the cursor does not fit this sort."""
+    if cursor is None:
+        return None
     value, pk = cursor
     if sort == "nieuwste":
         try:
-            value = connection.ops.adapt_datetimefield_value(datetime.fromisoformat(value))
+            moment = datetime.fromisoformat(value)
         except ValueError:
-            raise Http404 from None
+            return None
+        if moment.tzinfo is None:
+            return None
+        value = connection.ops.adapt_datetimefield_value(moment)
     return [value, pk]
 
 
@@ -357,7 +369,6 @@ def _render_detail(request, case, publish_form=None, return_form=None, status=20
     useful_count, marked_useful, bookmarked = CaseMark.objects.summary(case.pk, user.pk)
     can_edit = permissions.can_edit_case(user, case)
     can_review = permissions.can_review_case(user, case)
-    may_see_history = can_edit or can_review or (user.is_authenticated and user.is_staff)
     context = {
         "case": case,
         "article_html": mark_safe(article.html),  # noqa: S308 (our template, escaped there)
@@ -370,10 +381,11 @@ def _render_detail(request, case, publish_form=None, return_form=None, status=20
         ).select_related("organisation")
         if user.is_authenticated and article.has_trajectories
         else [],
-        "history": _history(case) if may_see_history else None,
+        "history": _history(case) if permissions.can_see_history(user, case) else None,
         "can_edit": can_edit,
         "can_submit": permissions.can_submit_case(user, case),
         "can_review": can_review,
+        "review_needs_mfa": can_review and permissions.review_needs_mfa(user),
         "publish_form": publish_form or forms.PublishForm(),
         "return_form": return_form or forms.ReturnForm(),
     }
@@ -478,7 +490,7 @@ def _content(form, strategy_set, obstacle_set, lesson_set) -> services.CaseConte
     return services.CaseContent(
         fields=fields,
         organisations=organisations,
-        tags=form.tags(),
+        tags=form.tag_names_list(),
         strategies=[f.cleaned_data for f in strategy_set if f.cleaned_data.get("r_level")],
         obstacles=[
             {
@@ -566,11 +578,21 @@ def case_submit(request, slug):
     return redirect(case)
 
 
+def _mfa_first(request):
+    """Reviewing needs two-factor authentication: send the reviewer to set it up."""
+    messages.warning(
+        request, _("Stel eerst tweestapsverificatie in; daarna kunt u publiceren of terugsturen.")
+    )
+    return redirect("mfa_activate_totp")
+
+
 @require_POST
 def case_publish(request, slug):
     case = _get_visible_case(request, slug)
     if not permissions.can_review_case(request.user, case):
         raise PermissionDenied
+    if permissions.review_needs_mfa(request.user):
+        return _mfa_first(request)
     form = forms.PublishForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, case, publish_form=form, status=400)
@@ -589,6 +611,8 @@ def case_return(request, slug):
     case = _get_visible_case(request, slug)
     if not permissions.can_review_case(request.user, case):
         raise PermissionDenied
+    if permissions.review_needs_mfa(request.user):
+        return _mfa_first(request)
     form = forms.ReturnForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, case, return_form=form, status=400)

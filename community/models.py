@@ -112,7 +112,7 @@ class OrganisationQuerySet(models.QuerySet):
             return self.none()
         if user.is_staff:
             return self.all()
-        own = Membership.objects.filter(user=user)
+        own = Membership.objects.active().filter(user=user)
         return self.filter(
             models.Q(pk__in=own.values("organisation"))
             | models.Q(
@@ -189,6 +189,18 @@ class Organisation(models.Model):
 
 
 class MembershipQuerySet(models.QuerySet):
+    def active(self, at=None):
+        """Memberships that grant something now: not suspended and not ended.
+
+        Every rule that reads memberships (roles, scoping, the per-request cache in
+        community.permissions) starts here, so an ended or suspended membership grants
+        nothing from that moment on."""
+        at = at or timezone.now()
+        return self.filter(
+            models.Q(ended_at__isnull=True) | models.Q(ended_at__gt=at),
+            suspended_at__isnull=True,
+        )
+
     def visible_to(self, user):
         """Memberships a user may see: their own; staff see all."""
         if not user.is_authenticated:
@@ -223,6 +235,18 @@ class Membership(models.Model):
     )
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    ended_at = models.DateTimeField(
+        _("beëindigd op"),
+        null=True,
+        blank=True,
+        help_text=_("Vanaf dit moment geeft het lidmaatschap geen toegang meer."),
+    )
+    suspended_at = models.DateTimeField(
+        _("geschorst sinds"),
+        null=True,
+        blank=True,
+        help_text=_("Zolang dit is ingevuld geeft het lidmaatschap geen toegang."),
+    )
 
     objects = MembershipQuerySet.as_manager()
 

@@ -5,17 +5,21 @@ another. A coordinator membership gives coordinator rights in the organisation's
 Staff (platform beheerders) may do everything.
 """
 
+from allauth.mfa.utils import is_mfa_enabled
+
 from community.models import Membership
 
 
 def _memberships(user) -> list[tuple[str, int, int | None]]:
-    """(role, organisation id, region id) of each of the user's memberships.
+    """(role, organisation id, region id) of each of the user's active memberships.
 
     Read once per request and kept on the user object: navigation, scoping and
-    permission checks all ask, so one query answers them all."""
+    permission checks all ask, so one query answers them all. Ended and suspended
+    memberships are not in it (`MembershipQuerySet.active`)."""
     if not hasattr(user, "_portal_memberships"):
         user._portal_memberships = list(
-            Membership.objects.filter(user=user)
+            Membership.objects.active()
+            .filter(user=user)
             .order_by()
             .values_list("role", "organisation_id", "organisation__region_id")
         )
@@ -51,13 +55,6 @@ def has_role(user, role: str) -> bool:
     return role in roles_of(user)
 
 
-def is_member_of(user, organisation) -> bool:
-    """Does the user hold any role in this organisation?"""
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.filter(user=user, organisation=organisation).exists()
-
-
 def coordinated_region_ids(user) -> set[int]:
     """Regions in which the user has coordinator rights."""
     if not user.is_authenticated:
@@ -73,6 +70,21 @@ def is_coordinator_for_region(user, region) -> bool:
     if user.is_authenticated and user.is_staff:
         return True
     return region is not None and region.pk in coordinated_region_ids(user)
+
+
+def has_mfa(user) -> bool:
+    """Has the user set up two-factor authentication? Asked once per request."""
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_portal_has_mfa"):
+        user._portal_has_mfa = is_mfa_enabled(user)
+    return user._portal_has_mfa
+
+
+def staff_needs_mfa(user) -> bool:
+    """Staff rights are used only with two-factor authentication: a staff account
+    without it is sent to set it up before any page that could use those rights."""
+    return user.is_authenticated and user.is_staff and not has_mfa(user)
 
 
 def can_use_admin(user) -> bool:

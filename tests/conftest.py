@@ -127,3 +127,49 @@ def celery_eager():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = before
+
+
+# --- personas of the access rules: MFA, ended and suspended memberships ----------------
+
+
+@pytest.fixture
+def bob_mfa(bob):
+    """Bob with an authenticator app: a coordinator who may publish."""
+    return factories.give_totp(bob)
+
+
+@pytest.fixture
+def staff_mfa(staff):
+    """The platform beheerder with an authenticator app: may do everything."""
+    return factories.give_totp(staff)
+
+
+@pytest.fixture
+def former(alfa, charlie_org):
+    """Fay left Gemeente Alfa yesterday (her inkoper membership ended) and is now an
+    inkoper of Gemeente Charlie in Regio Zwolle."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    user = factories.UserFactory(email="fay@charlie.example", full_name="Fay Former")
+    factories.MembershipFactory(
+        user=user,
+        organisation=alfa,
+        role=Membership.Role.INKOPER,
+        ended_at=timezone.now() - timedelta(days=1),
+    )
+    factories.MembershipFactory(user=user, organisation=charlie_org, role=Membership.Role.INKOPER)
+    return user
+
+
+@pytest.fixture
+def suspended(alfa):
+    """Sid, inkoper of Gemeente Alfa, suspended: no other membership."""
+    from django.utils import timezone
+
+    user = factories.UserFactory(email="sid@alfa.example", full_name="Sid Suspended")
+    factories.MembershipFactory(
+        user=user, organisation=alfa, role=Membership.Role.INKOPER, suspended_at=timezone.now()
+    )
+    return user

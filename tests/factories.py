@@ -2,6 +2,9 @@
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import generate_totp_secret
+from allauth.mfa.utils import encrypt
 
 from community.models import Membership, Organisation, Region, User
 
@@ -52,3 +55,12 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Membership.Role.INKOPER
+
+
+def give_totp(user):
+    """Two-factor authentication set up (an authenticator app): what staff need for any
+    page and coordinators for reviewing."""
+    Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(generate_totp_secret())}
+    )
+    return user

@@ -1,10 +1,13 @@
 """Rules of the case model and who may read which case."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from cases import permissions
 from cases.models import Case, CaseStrategy
 from procurement.models import RStrategy
 
@@ -55,12 +58,25 @@ def test_who_reads_which_case(alice, bob, charlie, alfa, groene_hart):
     draft = _case(slug="concept", status="concept", author=alice, region=groene_hart)
     draft.organisations.add(alfa)
     submitted = _case(slug="ingediend", status="ingediend", author=alice, region=groene_hart)
+    submitted.organisations.add(alfa)
 
     assert set(Case.objects.visible_to(AnonymousUser())) == {public}
     assert set(Case.objects.visible_to(alice)) == {public, community, draft, submitted}
     # bob coordinates the Groene Hart: he reviews what is submitted there, not drafts.
     assert set(Case.objects.visible_to(bob)) == {public, community, submitted}
     assert set(Case.objects.visible_to(charlie)) == {public, community}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("ended", ["ended_at", "suspended_at"])
+def test_an_author_whose_membership_ended_no_longer_reads_the_draft(alice, bob, alfa, ended):
+    draft = _case(slug="concept", status="concept", author=alice)
+    draft.organisations.add(alfa)
+    alice.memberships.update(**{ended: timezone.now() - timedelta(minutes=1)})
+    alice = type(alice).objects.get(pk=alice.pk)  # a new request: no cached memberships
+
+    assert draft not in Case.objects.visible_to(alice)
+    assert not permissions.can_edit_case(alice, draft)
 
 
 @pytest.mark.django_db

@@ -5,8 +5,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import CaseArticle
+from tests import factories
 from tests.cases.factories import CaseFactory, SourceFactory
 from tests.cases.html import soup
+
+
+@pytest.fixture
+def staff(staff):
+    """Staff with two-factor authentication: without it every page sends them to set it
+    up (tests/test_isolation.py)."""
+    return factories.give_totp(staff)
 
 
 def _url(case):

@@ -226,7 +226,7 @@ def test_an_invalid_filter_value_is_ignored_and_the_others_apply(client, library
 
 
 def _publish(client, bob, case, django_capture_on_commit_callbacks):
-    client.force_login(bob)
+    client.force_login(factories.give_totp(bob))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             f"/praktijkvoorbeelden/{case.slug}/publiceren/",

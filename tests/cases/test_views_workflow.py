@@ -6,8 +6,23 @@ import pytest
 
 from cases import services
 from cases.models import Case
+from tests import factories
 from tests.cases.factories import CaseFactory
 from tests.cases.html import error_links, soup
+
+
+@pytest.fixture
+def bob(bob):
+    """The coordinator with two-factor authentication, which reviewing needs."""
+    return factories.give_totp(bob)
+
+
+@pytest.fixture
+def staff(staff):
+    """Staff with two-factor authentication: without it every page sends them to set it
+    up (tests/test_isolation.py)."""
+    return factories.give_totp(staff)
+
 
 CHECKLIST = {
     "no_contract_values": "on",
@@ -285,3 +300,26 @@ def test_no_mail_when_the_author_is_gone(alice, draft, mailoutbox):
     assert services.author_mail_send(case_id=draft.pk, event="case_submitted") is False
     assert services.author_mail_send(case_id=999_999, event="case_submitted") is False
     assert mailoutbox == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", ["publiceren/", "terugsturen/"])
+def test_a_coordinator_without_two_factor_authentication_is_sent_to_set_it_up(
+    client, submitted, beta, action
+):
+    coordinator = factories.UserFactory()
+    factories.MembershipFactory(user=coordinator, organisation=beta, role="coordinator")
+    client.force_login(coordinator)
+
+    page = soup(client.get(_url(submitted)))
+    response = client.post(
+        _url(submitted, action), {**CHECKLIST, "visibility": "openbaar", "comment": "x"}
+    )
+
+    assert page.select_one("[data-testid=publish-form]") is None
+    assert (
+        page.select_one("[data-testid=review-needs-mfa] a")["href"] == "/account/2fa/totp/activate/"
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/account/2fa/totp/activate/"
+    assert Case.objects.get(pk=submitted.pk).status == Case.Status.INGEDIEND

@@ -9,6 +9,14 @@ from tests.cases.factories import CaseFactory
 from tests.cases.html import error_links, soup
 from tests.cases.posts import case_form_data
 
+
+@pytest.fixture
+def staff(staff):
+    """Staff with two-factor authentication: without it every page sends them to set it
+    up (tests/test_isolation.py)."""
+    return factories.give_totp(staff)
+
+
 CREATE = "/praktijkvoorbeelden/nieuw/"
 
 

@@ -1,7 +1,10 @@
 """The role predicates of community.permissions."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from community import permissions
 
@@ -30,9 +33,20 @@ def test_roles_come_from_memberships(alice, dora):
 
 
 @pytest.mark.django_db
-def test_membership_of_an_organisation(alice, alfa, beta):
-    assert permissions.is_member_of(alice, alfa)
-    assert not permissions.is_member_of(alice, beta)
+@pytest.mark.parametrize("field", ["ended_at", "suspended_at"])
+def test_an_ended_or_suspended_membership_grants_nothing(alice, alfa, field):
+    assert permissions.organisation_ids(alice) == {alfa.pk}
+    alice.memberships.update(**{field: timezone.now() - timedelta(seconds=1)})
+    fresh = type(alice).objects.get(pk=alice.pk)  # the next request
+    assert permissions.organisation_ids(fresh) == set()
+    assert not permissions.is_linked(fresh)
+    assert permissions.roles_of(fresh) == set()
+
+
+@pytest.mark.django_db
+def test_a_membership_ending_later_still_counts(alice, alfa):
+    alice.memberships.update(ended_at=timezone.now() + timedelta(days=1))
+    assert permissions.organisation_ids(type(alice).objects.get(pk=alice.pk)) == {alfa.pk}
 
 
 @pytest.mark.django_db
