@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "portal.middleware.PrivateCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -186,6 +187,8 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "community.forms.SignupForm"
+# Account mails are rendered in the request and sent by the Celery worker.
+ACCOUNT_ADAPTER = "community.adapters.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -208,30 +211,44 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Circulair Inkopen Groene Hart"
 
 # E-mail: EMAIL_URL (e.g. smtp+tls://user:pass@host:587) in production; the console in debug.
-# Django 6.1's MAILERS replaces the EMAIL_* settings.
+# Django 6.1's MAILERS replaces the EMAIL_* settings. A backend refuses OPTIONS it does not
+# know, so the SMTP ones (host, timeout, ...) go only to SMTP, file_path only to filemail://.
+# The timeout keeps a worker from hanging on a mail server that accepts but never answers.
+_SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+_FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+_SMTP_TIMEOUT = 10
 if env.str("EMAIL_URL", default=""):
     _email = env.email_url("EMAIL_URL")
-    _options = {
-        "host": _email.get("EMAIL_HOST"),
-        "port": _email.get("EMAIL_PORT"),
-        "username": _email.get("EMAIL_HOST_USER"),
-        "password": _email.get("EMAIL_HOST_PASSWORD"),
-        "use_tls": _email.get("EMAIL_USE_TLS"),
-        "use_ssl": _email.get("EMAIL_USE_SSL"),
-        "timeout": 10,
-    }
+    if _email["EMAIL_BACKEND"] == _SMTP_BACKEND:
+        if not _email.get("EMAIL_HOST"):
+            raise ImproperlyConfigured("EMAIL_URL must name the SMTP host, e.g. smtp://host:25.")
+        _options = {
+            "host": _email.get("EMAIL_HOST"),
+            "port": _email.get("EMAIL_PORT"),
+            "username": _email.get("EMAIL_HOST_USER"),
+            "password": _email.get("EMAIL_HOST_PASSWORD"),
+            "use_tls": _email.get("EMAIL_USE_TLS"),
+            "use_ssl": _email.get("EMAIL_USE_SSL"),
+            "timeout": _SMTP_TIMEOUT,
+        }
+    elif _email["EMAIL_BACKEND"] == _FILE_BACKEND:
+        _options = {"file_path": _email.get("EMAIL_FILE_PATH")}
+    else:  # consolemail://, memorymail://, dummymail:// take no options
+        _options = {}
     MAILERS = {
         "default": {
             "BACKEND": _email["EMAIL_BACKEND"],
             "OPTIONS": {key: value for key, value in _options.items() if value not in (None, "")},
         }
     }
+elif DEBUG:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:
+    # With MAILERS, the SMTP backend has no implicit host: name the local relay.
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.console.EmailBackend"
-            if DEBUG
-            else "django.core.mail.backends.smtp.EmailBackend"
+            "BACKEND": _SMTP_BACKEND,
+            "OPTIONS": {"host": "localhost", "port": 25, "timeout": _SMTP_TIMEOUT},
         }
     }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@circulair-groenehart.example")

@@ -63,7 +63,7 @@ def test_login_errors_then_success(page, live_server, alice):
     assert_accessible(page)
 
 
-def test_signup_with_errors_then_email_confirmation(page, live_server, mailoutbox):
+def test_signup_with_errors_then_email_confirmation(page, live_server, mailoutbox, celery_eager):
     page.goto("/account/signup/")
     assert_accessible(page)
 
@@ -115,7 +115,7 @@ def request_password_reset(page, email):
     return page.url, page.locator("main h1").inner_text()
 
 
-def test_password_reset_does_not_reveal_accounts(page, alice, mailoutbox):
+def test_password_reset_does_not_reveal_accounts(page, alice, mailoutbox, celery_eager):
     page.goto("/account/password/reset/")
     assert_accessible(page)
 

@@ -17,16 +17,19 @@ def _confirmation_link(message):
 
 
 @pytest.mark.django_db
-def test_it_signs_up_verifies_by_mail_and_logs_in(client):
-    response = client.post(
-        reverse("account_signup"),
-        {
-            "full_name": "Eva Evers",
-            "email": "eva@gemeente.example",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-        },
-    )
+def test_it_signs_up_verifies_by_mail_and_logs_in(
+    client, celery_eager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the mail goes out via Celery
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "full_name": "Eva Evers",
+                "email": "eva@gemeente.example",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+            },
+        )
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
     user = User.objects.get(email="eva@gemeente.example")
@@ -83,8 +86,11 @@ def test_password_reset_does_not_reveal_whether_an_address_exists(client, alice)
 
 
 @pytest.mark.django_db
-def test_it_sends_a_reset_link_only_to_a_known_address(client, alice):
-    client.post(reverse("account_reset_password"), {"email": alice.email})
+def test_it_sends_a_reset_link_only_to_a_known_address(
+    client, alice, celery_eager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the mail goes out via Celery
+        client.post(reverse("account_reset_password"), {"email": alice.email})
     assert any("password/reset/key" in message.body for message in mail.outbox)
     assert mail.outbox[-1].to == [alice.email]
 

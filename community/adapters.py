@@ -1,0 +1,44 @@
+"""How django-allauth behaves in this portal (settings.ACCOUNT_ADAPTER)."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.mail import EmailMessage
+from django.db import transaction
+
+from community import tasks
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Sends allauth's mails (verification, password reset, MFA notices, ...) through
+    Celery, so that no page waits for the mail server or fails when it is away."""
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Render the mail here, in the request's language and with its site, then queue
+        only the rendered text: the context holds the request and users, which a task
+        cannot take. Queued once the request's writes have committed; a broker that is
+        away is logged and does not fail the page."""
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        message = self.render_mail(template_prefix, email, ctx)
+        data = _message_data(message)
+        transaction.on_commit(lambda: tasks.account_mail_send.delay(**data), robust=True)
+
+
+def _message_data(message: EmailMessage) -> dict:
+    """The plain, JSON-serialisable parts of an e-mail as allauth renders it."""
+    html = [
+        content
+        for content, mimetype in getattr(message, "alternatives", [])
+        if mimetype == "text/html"
+    ]
+    return {
+        "subject": str(message.subject),
+        "body": str(message.body),
+        "from_email": str(message.from_email),
+        "to": [str(address) for address in message.to],
+        "html_body": str(html[0]) if html else "",
+        "content_subtype": message.content_subtype,
+        "headers": {str(key): str(value) for key, value in message.extra_headers.items()},
+    }

@@ -1,0 +1,34 @@
+"""Background work of the community: the account mails."""
+
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.core.mail import EmailMultiAlternatives
+
+
+@shared_task(
+    name="community.tasks.account_mail_send",
+    autoretry_for=(OSError, SMTPException),
+    retry_backoff=True,
+    max_retries=5,
+)
+def account_mail_send(
+    *,
+    subject: str,
+    body: str,
+    from_email: str,
+    to: list[str],
+    html_body: str = "",
+    content_subtype: str = "plain",
+    headers: dict[str, str] | None = None,
+) -> int:
+    """Send an account mail (verification, password reset, MFA notice, ...) that
+    community.adapters.AccountAdapter rendered in the request; retried with back-off
+    while the mail server is unreachable. Returns the number of messages sent."""
+    message = EmailMultiAlternatives(
+        subject=subject, body=body, from_email=from_email, to=to, headers=headers
+    )
+    message.content_subtype = content_subtype
+    if html_body:
+        message.attach_alternative(html_body, "text/html")
+    return message.send()
