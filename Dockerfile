@@ -51,8 +51,10 @@ WORKDIR /app
 COPY --from=build /app/.venv /app/.venv
 
 # The project, listed explicitly so that a local .venv/, .git/, var/ or .env never ends up
-# in the image. A new Django app needs its own line here (tests/test_compose.py checks it).
+# in the image. A new Django app or shared package needs its own line here
+# (tests/test_compose.py checks it).
 COPY manage.py ./
+COPY kit ./kit
 COPY portal ./portal
 COPY community ./community
 COPY procurement ./procurement

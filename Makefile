@@ -45,6 +45,7 @@ run: install migrate seed
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 # Real PostgreSQL and Redis (throwaway, started and stopped by scripts/with-services.sh),
 # Debian's chromium for the browser tests.
@@ -53,4 +54,4 @@ test: install-dev
 	scripts/with-services.sh scripts/run-checks.sh
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .import_linter_cache

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases import articles, filters, services
+from cases import services
 from cases.models import (
     Case,
     CaseAttachment,
@@ -15,9 +15,26 @@ from cases.models import (
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
+    """A keyword's name is part of the search text of its cases: renaming or deleting one
+    re-indexes them (services.tags_changed)."""
+
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.tags_changed(case_ids=obj.cases.values_list("pk", flat=True))
+
+    def delete_model(self, request, obj):
+        case_ids = list(obj.cases.values_list("pk", flat=True))
+        super().delete_model(request, obj)
+        services.tags_changed(case_ids=case_ids)
+
+    def delete_queryset(self, request, queryset):
+        case_ids = list(Case.objects.filter(tags__in=queryset).values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        services.tags_changed(case_ids=case_ids)
 
 
 class CaseStrategyInline(admin.TabularInline):
@@ -76,16 +93,25 @@ class CaseAdmin(SimpleHistoryAdmin):
     list_select_related = ["region", "source"]
     inlines = [CaseStrategyInline, CaseObstacleInline, CaseLessonInline, CaseAttachmentInline]
 
+    # Every change here is a change to a case: it goes to its one owner,
+    # services.case_changed (facet counts, stored articles), after the search text.
+
     def save_related(self, request, form, formsets, change):
-        """After the case and its parts are saved: refresh its search text and counts."""
+        """After the case and its parts (inlines) are saved."""
         super().save_related(request, form, formsets, change)
         services.case_search_index(case=form.instance)
-        filters.facets_invalidate()
-        articles.render_later([form.instance.pk])
+        services.case_changed(case_ids=[form.instance.pk])
 
     def delete_model(self, request, obj):
+        pk = obj.pk
         super().delete_model(request, obj)
-        filters.facets_invalidate()
+        services.case_changed(case_ids=[pk])
+
+    def delete_queryset(self, request, queryset):
+        """The bulk action "delete selected"."""
+        case_ids = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        services.case_changed(case_ids=case_ids)
 
 
 @admin.register(KnowledgeItem)

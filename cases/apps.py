@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Praktijkvoorbeelden")
-
-    def ready(self):
-        from cases import signals  # noqa: F401 (connects the receivers)

@@ -1,22 +1,22 @@
-"""The case article: everything every reader of a case sees, rendered once per language
-when the case changes, stored in CaseArticle and read by a case page in one small query.
+"""The case article: the part of a case page that changes only with the case itself —
+its texts (Markdown, sanitised), R-strategies, obstacles, lessons and attachments —
+rendered once per language and stored in CaseArticle, read by a case page in one small
+query. Names kept elsewhere (organisations, region, category, source, contact, keywords)
+are not in it: the page reads them live, so renaming them needs no upkeep here.
 
 A stored article is current while
-- its `case_updated_at` equals the case's `updated_at`: every write through the
-  services or the admin saves the case, so a change makes the old rows stale at once,
-  also when a page was rendering from the old data at the same moment;
+- its `case_updated_at` equals the case's `updated_at`: every writer saves the case, so
+  a change makes the old rows stale at once, also when a page was rendering from the old
+  data at the same moment;
 - its `version` equals `version()`: a new template, new translations or a new Django
   make every older row stale.
-Changes elsewhere that an article shows (the name of an organisation, region, product
-category, R-strategy, source or contact person) delete the articles that show them
-(`forget`, connected in cases.signals).
 
-The write path renders the article again right after commit, in the background
-(`render_later`, cases.tasks), so readers find it ready. A page that finds no current
+After a change `cases.services.case_changed` has the worker render the articles again
+(cases.tasks.articles_render), so readers find them ready; a page that finds no current
 article renders and stores it itself (`stored`).
 
-Next to the HTML a row keeps what else a page needs that changes only with the case:
-its R-levels (for related cases) and whether trajectories are linked to it.
+Next to the HTML a row keeps the case's R-levels (for related cases), which change only
+with the case.
 """
 
 import hashlib
@@ -26,12 +26,11 @@ from pathlib import Path
 
 import django
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
-from cases.models import Case, CaseArticle, CaseStrategy, Dimension
+from cases.models import Case, CaseArticle, Dimension
+from procurement.models import RLevel
 
 TEMPLATE = "cases/_case_detail_parts.html"
 BATCH_SIZE = 200
@@ -73,22 +72,15 @@ def _load(case_ids: Iterable[int]) -> list[Case]:
     return list(
         Case.objects.filter(pk__in=list(case_ids))
         .defer("search_vector")
-        .select_related("region", "product_category", "source", "contact")
-        .annotate(
-            has_trajectories=Exists(Case.trajectories.through.objects.filter(case=OuterRef("pk")))
-        )
-        .prefetch_related(
-            "organisations",
-            "tags",
-            "attachments",
-            "obstacles",
-            "lessons",
-            Prefetch("strategies", queryset=CaseStrategy.objects.select_related("r_level")),
-        )
+        .prefetch_related("attachments", "obstacles", "lessons", "strategies")
     )
 
 
 def _context(case: Case) -> dict:
+    strategies = list(case.strategies.all())
+    for strategy in strategies:
+        # The R-ladder's own names (fixed, translated), as in "R3 Hergebruiken (Re-use)".
+        strategy.level_name = RLevel(strategy.r_level_id).label.split(" ", 1)[1]
     obstacles = list(case.obstacles.all())
     by_dimension = [
         (label, [o for o in obstacles if o.dimension == value])
@@ -96,7 +88,7 @@ def _context(case: Case) -> dict:
     ]
     return {
         "case": case,
-        "strategies": list(case.strategies.all()),
+        "strategies": strategies,
         "obstacles_by_dimension": [(label, items) for label, items in by_dimension if items],
         "lessons": case.lessons.all(),
     }
@@ -127,7 +119,6 @@ def store(case_ids: Iterable[int], langs: Iterable[str] | None = None) -> dict:
                     case_updated_at=case.updated_at,
                     html=render(case, language),
                     r_levels=levels,
-                    has_trajectories=case.has_trajectories,
                 )
                 rendered[case.pk, language] = article
                 rows.append(article)
@@ -140,24 +131,7 @@ def store(case_ids: Iterable[int], langs: Iterable[str] | None = None) -> dict:
                 "case_updated_at",
                 "html",
                 "r_levels",
-                "has_trajectories",
                 "rendered_at",
             ],
         )
     return rendered
-
-
-def forget(cases: QuerySet) -> int:
-    """Delete the stored articles of these cases; the next read renders them again."""
-    deleted, _per_model = CaseArticle.objects.filter(case__in=cases.values("pk")).delete()
-    return deleted
-
-
-def render_later(case_ids: Iterable[int]) -> None:
-    """Render these cases' articles in the background once the transaction commits."""
-    from cases import tasks  # tasks imports this module
-
-    ids = sorted(set(case_ids))
-    if ids:
-        # robust: if the broker is away the write still succeeds; readers render it.
-        transaction.on_commit(lambda: tasks.articles_render.delay(ids), robust=True)

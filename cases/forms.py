@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import permissions
 from cases.models import Case, Dimension
-from portal import uploads
+from kit import uploads
 from procurement.models import RStrategy
 
 MARKDOWN_HELP = _("Gewone tekst of Markdown (kopjes, lijstjes, vet, links).")

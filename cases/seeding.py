@@ -13,6 +13,8 @@ from procurement.models import Phase
 
 
 def load_cases(rows: list[dict]) -> int:
+    """Create or update the seeded cases; like every writer, tell `case_changed`."""
+    loaded = []
     for row in rows:
         existing = Case.objects.filter(slug=row["slug"]).first()
         defaults = {
@@ -37,8 +39,9 @@ def load_cases(rows: list[dict]) -> int:
             "source_section": text(row.get("source_section")),
         }
         if existing:
-            # A re-seed is not an edit by a person: update without a history entry.
-            Case.objects.filter(pk=existing.pk).update(**defaults)
+            # A re-seed is not an edit by a person: update without a history entry (but
+            # with a new updated_at, so a stored article of the old text is stale).
+            Case.objects.filter(pk=existing.pk).update(**defaults, updated_at=timezone.now())
             case = existing
         else:
             case = Case.objects.create(slug=row["slug"], **defaults)
@@ -80,6 +83,8 @@ def load_cases(rows: list[dict]) -> int:
             )
         case.lessons.filter(position__gt=len(lessons)).delete()
         services.case_search_index(case=case)
+        loaded.append(case.pk)
+    services.case_changed(case_ids=loaded)
     return len(rows)
 
 

@@ -1,22 +1,23 @@
-"""Writes to the case library. Every service records the actor (history) and runs in a
-transaction; e-mail goes out after commit, in the background."""
+"""Writes to the case library. Every service records the actor (history), runs in a
+transaction and tells `case_changed` what it changed; e-mail goes out after commit, in
+the background."""
 
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from uuid import uuid4
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Value
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from cases import articles, filters, permissions
+from cases import facets, permissions, tasks
 from cases.models import (
     Case,
     CaseAttachment,
@@ -26,7 +27,9 @@ from cases.models import (
     CaseStrategy,
     Tag,
 )
-from portal import uploads
+from kit import uploads
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -93,13 +96,44 @@ def _write_parts(case: Case, content: CaseContent) -> None:
     )
 
 
+def case_changed(*, case_ids: Iterable[int]) -> None:
+    """The one owner of "a case changed": every writer (these services, the admin, the
+    seed and demo commands) calls it inside its transaction, for new, edited, published,
+    withdrawn and deleted cases alike.
+
+    Once the change commits, the facet index (cases.facets) learns the cases' state
+    before the writer's response goes out, so the next list counts them; and the worker
+    renders their stored articles again (cases.articles; a page that comes first renders
+    its own). Lists, search and exports read the database and need nothing."""
+    ids = sorted(set(case_ids))
+    if not ids:
+        return
+    transaction.on_commit(partial(_facets_update, ids))
+    transaction.on_commit(partial(tasks.articles_render.delay, ids), robust=True)
+
+
+def tags_changed(*, case_ids: Iterable[int]) -> None:
+    """Keywords were renamed or deleted: the search text of their cases changes."""
+    for case in Case.objects.filter(pk__in=list(case_ids)):
+        case_search_index(case=case)
+    case_changed(case_ids=case_ids)
+
+
+def _facets_update(ids: list[int]) -> None:
+    try:
+        facets.update(ids)
+    except Exception:
+        # The change itself has committed: have the next page rebuild the index rather
+        # than count from one that missed it.
+        logger.exception("Facet index update failed for cases %s; it will be rebuilt", ids)
+        facets.forget()
+
+
 def _save(case: Case, actor) -> None:
     case._history_user = actor  # simple-history: who made this change
     case.full_clean(exclude=["search_vector"])
     case.save()  # a new updated_at: the stored articles of the case are stale now
-    # Cached list pages must not outlive this change; facet counts are recounted.
-    transaction.on_commit(filters.facets_invalidate)
-    articles.render_later([case.pk])
+    case_changed(case_ids=[case.pk])
 
 
 @transaction.atomic
@@ -192,8 +226,7 @@ def case_attachment_add(*, actor, case: Case, upload: UploadedFile, title: str) 
     attachment.save()
     # The article lists the attachments: a new version of the case (not a history entry).
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
-    transaction.on_commit(filters.facets_invalidate)
-    articles.render_later([case.pk])
+    case_changed(case_ids=[case.pk])
     return attachment
 
 
@@ -224,25 +257,7 @@ def _mail_author(case: Case, event: str) -> None:
     """Tell the author what happened to their case: sent in the background once the
     change is committed (cases.tasks.author_mail), so no request waits on the mail
     server. If the broker is away the change still stands; the failure is logged."""
-    from cases import tasks  # tasks imports this module
-
-    case_id = case.pk
-    transaction.on_commit(lambda: tasks.author_mail.delay(case_id, event), robust=True)
-
-
-def author_mail_send(*, case_id: int, event: str) -> bool:
-    """Render and send the mail about this event to the case's author, in the portal's
-    language; False if there is no one to tell (the case or author is gone)."""
-    case = Case.objects.select_related("author").filter(pk=case_id).first()
-    author = case.author if case else None
-    if author is None or not author.email:
-        return False
-    context = {"case": case, "author": author, "site_url": settings.SITE_URL}
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"emails/{event}_subject.txt", context).strip()
-        body = render_to_string(f"emails/{event}_body.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [author.email])
-    return True
+    transaction.on_commit(partial(tasks.author_mail.delay, case.pk, event), robust=True)
 
 
 @transaction.atomic

@@ -1,10 +1,11 @@
-"""Background work of the case library."""
+"""Background work of the case library. Tasks take ids and are queued on commit by
+cases.services (the one owner of "a case changed" and the workflow mails)."""
 
 from smtplib import SMTPException
 
 from celery import shared_task
 
-from cases import articles, filters, services
+from cases import articles, facets, mails
 
 
 @shared_task(name="cases.tasks.articles_render")
@@ -23,11 +24,12 @@ def articles_render(case_ids: list[int]) -> int:
 def author_mail(case_id: int, event: str) -> bool:
     """E-mail the author of a case about a workflow step (submitted, published,
     returned); retried with back-off while the mail server is unreachable."""
-    return services.author_mail_send(case_id=case_id, event=event)
+    return mails.author_mail_send(case_id=case_id, event=event)
 
 
-@shared_task(name="cases.tasks.facets_refresh")
-def facets_refresh(audience: str, state: dict) -> int:
-    """Count the facets of one audience and filter state again after a change; returns
-    the number of results (capped)."""
-    return filters.facets_refresh(audience, state)["_total"]
+@shared_task(name="cases.tasks.facets_rebuild")
+def facets_rebuild() -> int:
+    """Build the facet index anew from the database (celery beat, hourly): a safety net
+    should an update after a change ever have been lost (a cache that was away). Returns
+    the number of published cases in it."""
+    return facets.rebuild().get(facets.PUBLISHED).bit_count()

@@ -2,331 +2,46 @@
 or service, render. What a user may not see answers 404, what they may see but not
 change 403, a GET on an action 405."""
 
-import csv
-import hashlib
-import json
-from datetime import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.postgres.search import SearchHeadline, SearchRank
-from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.db.models import (
-    BooleanField,
     Exists,
-    F,
     OuterRef,
-    TextField,
-    Value,
 )
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.utils.html import escape
+from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from cases import articles, filters, forms, permissions, services
+from cases import articles, export, filters, forms, listing, permissions, services
 from cases.models import (
     Case,
     CaseAttachment,
     CaseMark,
     CaseStrategy,
     KnowledgeItem,
-    audience_of,
 )
 from procurement.models import Trajectory
-
-PAGE_SIZE = 20
-# Private-use characters that cannot come from the text itself mark the search hits.
-MARK_START, MARK_STOP = "\ue000", "\ue001"
-SEARCH_RESULT_LIMIT = 200  # pages of ranked results
-RANK_CANDIDATES = 1000  # the newest matches that are ranked
-EXPORT_LIMIT = 5000
-
-
-CURSOR_SALT = "cases.list.cursor"
-
-
-def _cursor_encode(value, pk: int) -> str:
-    """The position after the last case of a page, signed: a cursor is only ever one
-    we made, so a tampered one cannot reach the database."""
-    return signing.dumps([value, pk], salt=CURSOR_SALT)
-
-
-def _cursor_decode(value: str):
-    """The (sort value, id) of the last case on the previous page, or None when the
-    cursor is missing, not ours or not of the right shape (the first page is shown)."""
-    if not value or len(value) > 500:
-        return None
-    try:
-        sort_value, pk = signing.loads(value, salt=CURSOR_SALT)
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
-    if not isinstance(sort_value, str) or type(pk) is not int or not 0 < pk < 2**63:
-        return None
-    return sort_value, pk
-
-
-def _case_filter(request):
-    """Scope first (what this user may browse), then filter."""
-    queryset = Case.objects.published_for(request.user)
-    return filters.CaseFilter(request.GET, queryset=queryset)
-
-
-def _facets(filterset, counts):
-    """The facet panels: options with their counts; empty options are left out unless
-    chosen, so the panel stays short."""
-    selected = filterset.form.cleaned_data
-    panels = []
-    for name in filters.CaseFilter.FACETS:
-        chosen = {str(getattr(v, "slug", v)) for v in selected.get(name) or []}
-        options = [
-            {"value": value, "label": label, "count": count, "checked": value in chosen}
-            for value, label in filters.facet_choices(name, filterset)
-            if (count := counts[name].get(value, 0)) or value in chosen
-        ]
-        if options:
-            panels.append(
-                {"name": name, "label": filterset.filters[name].label, "options": options}
-            )
-    return panels
-
-
-def _audience_of(request) -> str:
-    return audience_of(request.user)
 
 
 @login_not_required
 @require_GET
 def case_list(request):
-    """Published cases with facets, Dutch full-text search and keyset paging.
-
-    The facets and results do not depend on who asks, only on the audience (public or
-    community), the address and the language: they are rendered once and cached until
-    any case changes (the same invalidation as the facet counts). Only the user's own
-    parts (drafts in progress, the write button) are made per request."""
-    is_htmx = bool(request.headers.get("HX-Request"))
-    key = _list_cache_key(request, is_htmx)
-    fragments = cache.get(key)
-    if fragments is None:
-        fragments = _list_fragments(request, is_htmx)
-        if not fragments["stale"]:  # kept only once the counts are recounted
-            cache.set(key, fragments, filters.FACET_CACHE_SECONDS)
-    if is_htmx:
-        return HttpResponse(fragments["results"])
-    context = {
-        "facets_html": mark_safe(fragments["facets"]),  # noqa: S308 (our own rendered template)
-        "results_html": mark_safe(fragments["results"]),  # noqa: S308 (idem)
-        "query": fragments["query"],
-        "in_progress": _in_progress(request.user),
-        "can_create": permissions.can_create_case(request.user),
-    }
-    return render(request, "cases/case_list.html", context)
-
-
-def _list_cache_key(request, is_htmx: bool) -> str:
-    state = sorted((k, v) for k, values in request.GET.lists() for v in values)
-    raw = json.dumps([_audience_of(request), get_language(), is_htmx, state])
-    digest = hashlib.sha256(raw.encode()).hexdigest()
-    return f"cases:list:{filters.facets_version()}:{digest}"
-
-
-def _list_fragments(request, is_htmx: bool) -> dict:
-    """Filter, search, page and render the facets and the results."""
-    filterset = _case_filter(request)
-    filterset.is_valid()  # invalid values (e.g. r=99) are left out, the rest applies
-    queryset = filterset.qs
-    query = filterset.form.cleaned_data.get("q", "").strip()
-    searching = query if filters.search_words(query) else ""
-    sort = _sort(request, searching)
-    next_cursor = page_number = None
-    summary = filters.facet_counts(filterset, audience=_audience_of(request))
-    total = summary["_total"]
-    if sort == "relevantie":
-        # Rank the newest RANK_CANDIDATES matches: a common word matches nearly every
-        # case, and ranking all of them would read every stored tsvector.
-        search = filters.search_query(query)
-        candidates = queryset.order_by("-published_at", "-pk")[:RANK_CANDIDATES].values("pk")
-        ranked = (
-            Case.objects.filter(pk__in=candidates)
-            .annotate(rank=SearchRank(F("search_vector"), search))
-            .order_by("-rank", "-pk")
-        )
-        page_number = _page_number(request)
-        start = (page_number - 1) * PAGE_SIZE
-        if start >= SEARCH_RESULT_LIMIT:
-            raise Http404
-        cases = list(ranked.with_card_data()[start : start + PAGE_SIZE + 1])
-        _add_headlines(cases, search)
-    else:
-        column, keyset = KEYSETS[sort]
-        ordered = queryset.order_by(*column)
-        params = _keyset_params(sort, _cursor_decode(request.GET.get("na", "")))
-        if params:
-            # A constant SQL text with parameters: a row comparison the index can use.
-            ordered = ordered.filter(RawSQL(keyset, params, output_field=BooleanField()))  # noqa: S611
-            total = None
-        cases = list(ordered.with_card_data()[: PAGE_SIZE + 1])
-    has_more = len(cases) > PAGE_SIZE
-    cases = cases[:PAGE_SIZE]
-    if has_more and page_number is None:
-        last = cases[-1]
-        sort_value = last.title if sort == "titel" else last.published_at.isoformat()
-        next_cursor = _cursor_encode(sort_value, last.pk)
-    context = {
-        "facets": _facets(filterset, summary),
-        "cases": cases,
-        "total": total,
-        "total_capped": total is not None and total > filters.COUNT_LIMIT,
-        "query": query,
-        "next_cursor": next_cursor,
-        "page_number": page_number,
-        "has_more": has_more,
-        "querystring_without_paging": _querystring_without_paging(request),
-        "sort": sort,
-        "sort_chosen": request.GET.get("sorteer", "") in dict(_sorts(searching)),
-        "sorts": _sorts(searching),
-        "active_filters": _active_filters(request, filterset) if not cases else [],
-        "is_htmx": is_htmx,
-    }
-    parts = "cases/_case_list_parts.html"
-    return {
-        "facets": render_to_string(f"{parts}#facets", context, request),
-        "results": render_to_string(f"{parts}#results", context, request),
-        "query": query,
-        "stale": summary.get("_stale", False),
-    }
-
-
-# Keyset paging: ORDER BY columns and the row comparison that continues after a cursor.
-KEYSETS = {
-    "nieuwste": (
-        ("-published_at", "-pk"),
-        "(cases_case.published_at, cases_case.id) < (%s, %s)",
-    ),
-    "titel": (("title", "pk"), "(cases_case.title, cases_case.id) > (%s, %s)"),
-}
-
-
-def _keyset_params(sort: str, cursor) -> list | None:
-    """The parameters of the row comparison, or None if the cursor does not fit this sort."""
-    if cursor is None:
-        return None
-    value, pk = cursor
-    if sort == "nieuwste":
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-        if moment.tzinfo is None:
-            return None
-        value = connection.ops.adapt_datetimefield_value(moment)
-    return [value, pk]
-
-
-def _sorts(query: str):
-    sorts = [("nieuwste", _("Nieuwste eerst")), ("titel", _("Titel (A–Z)"))]
-    if query and connection.vendor == "postgresql":
-        sorts.insert(0, ("relevantie", _("Relevantie")))
-    return sorts
-
-
-def _sort(request, query: str) -> str:
-    """Relevance when searching (PostgreSQL), else newest first; or what was chosen."""
-    allowed = dict(_sorts(query))
-    chosen = request.GET.get("sorteer", "")
-    if chosen in allowed:
-        return chosen
-    return "relevantie" if "relevantie" in allowed else "nieuwste"
-
-
-def _active_filters(request, filterset):
-    """For the empty state: each chosen filter with the address without it."""
-    labels = {}
-    for panel_name in filters.CaseFilter.FACETS:
-        field = filterset.form.fields[panel_name]
-        labels[panel_name] = (
-            field.label,
-            {str(k): str(v) for k, v in getattr(field, "choices", [])},
-        )
-    active = []
-    for name in ["q", *filters.CaseFilter.FACETS]:
-        for value in request.GET.getlist(name):
-            if not value:
-                continue
-            params = request.GET.copy()
-            params.setlist(name, [v for v in params.getlist(name) if v != value])
-            for key in ("na", "pagina"):
-                params.pop(key, None)
-            if name == "q":
-                label = _("zoekwoord “%(value)s”") % {"value": value[:50]}
-            else:
-                facet_label, choices = labels[name]
-                label = f"{facet_label}: {choices.get(value, value)}"
-            active.append({"label": label, "url": f"?{params.urlencode()}"})
-    return active
-
-
-def _page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("pagina", "1")))
-    except ValueError:
-        return 1
-
-
-def _querystring_without_paging(request) -> str:
-    params = request.GET.copy()
-    for key in ("na", "pagina"):
-        params.pop(key, None)
-    return params.urlencode()
-
-
-def _add_headlines(cases, search):
-    """Highlighted snippets for the page's cases only (one query), not for every match."""
-    if not cases:
-        return
-    rows = (
-        Case.objects.filter(pk__in=[c.pk for c in cases])
-        .annotate(
-            headline=SearchHeadline(
-                Concat(
-                    "summary",
-                    Value(" "),
-                    "context",
-                    Value(" "),
-                    "approach",
-                    output_field=TextField(),
-                ),
-                search,
-                config="dutch",
-                start_sel=MARK_START,
-                stop_sel=MARK_STOP,
-                max_fragments=2,
-                max_words=30,
-                min_words=10,
-            )
-        )
-        .values_list("pk", "headline")
+    """Published cases with facets, Dutch full-text search and keyset paging. An htmx
+    request gets the results and, out of band, the facets."""
+    context = listing.page(request.GET, request.user)
+    context["is_htmx"] = bool(request.headers.get("HX-Request"))
+    if context["is_htmx"]:
+        return render(request, "cases/_case_list_parts.html#results", context)
+    context.update(
+        in_progress=_in_progress(request.user),
+        can_create=permissions.can_create_case(request.user),
     )
-    headlines = dict(rows)
-    for case in cases:
-        case.headline = _highlight(headlines.get(case.pk, ""))
-
-
-def _highlight(headline: str) -> str:
-    """Escape the user's text, then turn the search engine's markers into <mark>."""
-    html = escape(headline).replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
-    return mark_safe(html)  # noqa: S308 (escaped above; only our own <mark> tags added)
+    return render(request, "cases/case_list.html", context)
 
 
 def _in_progress(user):
@@ -356,14 +71,15 @@ def _page_case(request, slug) -> Case:
     with a cheap condition; drafts and submitted cases go through the full rule."""
     user = request.user
     try:
-        return Case.objects.published_for(user).defer("search_vector").get(slug=slug)
+        return Case.objects.published_for(user).for_page().get(slug=slug)
     except Case.DoesNotExist:
-        return get_object_or_404(Case.objects.visible_to(user).defer("search_vector"), slug=slug)
+        return get_object_or_404(Case.objects.visible_to(user).for_page(), slug=slug)
 
 
 def _render_detail(request, case, publish_form=None, return_form=None, status=200):
-    """The stored article plus what depends on the reader: marks, related cases, linked
-    trajectories they may see, the actions they may take and, for editors, the history."""
+    """The stored article, the names it links to (read live) and what depends on the
+    reader: marks, related cases, linked trajectories they may see, the actions they may
+    take and, for editors, the history."""
     user = request.user
     article = articles.stored(case, get_language())
     useful_count, marked_useful, bookmarked = CaseMark.objects.summary(case.pk, user.pk)
@@ -379,7 +95,7 @@ def _render_detail(request, case, publish_form=None, return_form=None, status=20
         "trajectories": case.trajectories.filter(
             pk__in=Trajectory.objects.visible_to(user).values("pk")
         ).select_related("organisation")
-        if user.is_authenticated and article.has_trajectories
+        if user.is_authenticated
         else [],
         "history": _history(case) if permissions.can_see_history(user, case) else None,
         "can_edit": can_edit,
@@ -634,29 +350,9 @@ def case_attachment(request, slug, pk):
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    # A download is never kept by a proxy or the browser (drafts hold confidential files).
+    patch_cache_control(response, private=True, no_store=True)
     return response
-
-
-EXPORT_COLUMNS = [
-    (_("Titel"), lambda c: c.title),
-    (_("Samenvatting"), lambda c: c.summary),
-    (_("Organisaties"), lambda c: ", ".join(o.name for o in c.organisations.all())),
-    (_("Regio"), lambda c: c.region.name if c.region else ""),
-    (_("Sector"), lambda c: c.get_sector_display()),
-    (_("Productcategorie"), lambda c: c.product_category.name if c.product_category else ""),
-    (_("Jaar"), lambda c: c.year or ""),
-    (_("Procedure"), lambda c: c.get_procedure_display()),
-    (_("R-strategieën"), lambda c: ", ".join(f"R{s.r_level_id}" for s in c.strategies.all())),
-    (_("Zichtbaarheid"), lambda c: c.get_visibility_display()),
-    (_("Adres"), lambda c: c.get_absolute_url()),
-]
-
-
-def escape_cell(value):
-    """Neutralise spreadsheet formulas: a text cell starting with = + - @ gets a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 @login_not_required
@@ -665,44 +361,14 @@ def case_export(request, file_format):
     """Exactly the current filtered list, as CSV or XLSX."""
     if file_format not in ("csv", "xlsx"):
         raise Http404
-    filterset = _case_filter(request)
+    filterset = listing.case_filter(request.GET, request.user)
     if not filterset.is_valid():
         raise Http404
-    cases = filterset.qs.order_by("-published_at", "-pk").with_card_data()[:EXPORT_LIMIT]
-    header = [str(label) for label, _getter in EXPORT_COLUMNS]
-    rows = ([escape_cell(getter(case)) for _label, getter in EXPORT_COLUMNS] for case in cases)
-    if file_format == "csv":
-
-        class Echo:
-            def write(self, value):
-                return value
-
-        writer = csv.writer(Echo(), delimiter=";")
-        stream = (writer.writerow(row) for row in _with_header(header, rows))
-        response = StreamingHttpResponse(_with_bom(stream), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="praktijkvoorbeelden.csv"'
-        return response
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Praktijkvoorbeelden"))
-    for row in _with_header(header, rows):
-        # Control characters pasted into a text are not allowed in a spreadsheet cell.
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="praktijkvoorbeelden.xlsx"'
-    workbook.save(response)
+    cases = filterset.qs.order_by("-published_at", "-pk").with_card_data()[: export.LIMIT]
+    make = export.csv_response if file_format == "csv" else export.xlsx_response
+    response = make(cases)
+    patch_cache_control(response, private=True, no_store=True)
     return response
-
-
-def _with_header(header, rows):
-    yield header
-    yield from rows
-
-
-def _with_bom(stream):
-    yield "\ufeff"  # Excel opens UTF-8 CSV correctly with a byte-order mark
-    yield from stream
 
 
 @login_not_required

@@ -51,6 +51,17 @@ def organisation_ids(user, roles=None) -> set[int]:
     }
 
 
+def region_ids(user, roles=None) -> set[int]:
+    """The regions of the organisations in which the user holds any of these roles."""
+    if not user.is_authenticated:
+        return set()
+    return {
+        region
+        for role, _organisation, region in _memberships(user)
+        if region is not None and (roles is None or role in roles)
+    }
+
+
 def has_role(user, role: str) -> bool:
     return role in roles_of(user)
 

@@ -164,6 +164,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 60.0},
+    # A safety net for the case list's facet index (cases.facets), kept by every change.
+    "cases-facets-rebuild": {"task": "cases.tasks.facets_rebuild", "schedule": 60.0 * 60},
 }
 
 # --- Identity (django-allauth) ---------------------------------------------------------

@@ -9,6 +9,9 @@ echo "== ruff (lint and format)"
 $VENV/bin/ruff check .
 $VENV/bin/ruff format --check .
 
+echo "== lint-imports (layers)"
+$VENV/bin/lint-imports
+
 echo "== makemigrations --check"
 $VENV/bin/python manage.py makemigrations --check --dry-run
 

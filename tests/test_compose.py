@@ -16,6 +16,7 @@ from ruamel.yaml import YAML
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
+DOCKERIGNORE = ROOT / ".dockerignore"
 ENV_EXAMPLE = ROOT / ".env.example"
 SETTINGS_FILE = ROOT / "portal" / "settings.py"
 
@@ -265,7 +266,8 @@ def test_dockerfile_copies_every_django_app_of_the_project():
     dockerfile = DOCKERFILE.read_text(encoding="utf-8")
     copied = set(re.findall(r"^COPY (?!--from)(\S+) ", dockerfile, flags=re.MULTILINE))
     apps = {path.parent.name for path in ROOT.glob("*/apps.py")}
-    missing = (apps | {"manage.py", "templates", "static"}) - copied
+    # kit: the shared building blocks every app imports (a package, not a Django app).
+    missing = (apps | {"kit", "manage.py", "templates", "static"}) - copied
     assert not missing, f"the Dockerfile does not COPY {missing}"
 
 
@@ -278,3 +280,20 @@ def test_dockerfile_runs_gunicorn_as_a_non_root_user():
     assert "uv sync --locked --no-dev" in dockerfile
     assert "EXPOSE 8000" in dockerfile
     assert re.search(r'^CMD \["gunicorn", "portal\.wsgi:application"', dockerfile, re.MULTILINE)
+
+
+def test_benchmarks_and_tests_stay_out_of_the_image():
+    dockerfile = DOCKERFILE.read_text(encoding="utf-8")
+    copied = {
+        source
+        for arguments in re.findall(r"^COPY (?!--from)(.+)$", dockerfile, flags=re.MULTILINE)
+        for source in arguments.split()[:-1]
+    }
+    assert not copied & {"benchmarks", "tests", "."}, "the Dockerfile copies them"
+    ignored = {
+        line.strip().rstrip("/")
+        for line in DOCKERIGNORE.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert {"benchmarks", "tests", ".env", ".git", ".venv"} <= ignored
+    assert not ignored & copied, "the build context leaves out what the Dockerfile copies"

@@ -218,22 +218,56 @@ def test_thresholds_are_rows_with_validity_dates(seeded):
     }
 
 
-def test_demo_data_builds_on_the_seed(seeded, settings):
+@pytest.fixture
+def demo(seeded, settings):
     settings.DEBUG = True
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_demo_data_builds_on_the_seed(demo):
     from procurement.models import Trajectory
 
     demo = Trajectory.objects.filter(title__endswith="(demo)")
     assert demo.count() == 20
     assert set(demo.values_list("current_phase__number", flat=True)) == {1, 2, 3, 4, 5, 6}
     assert not User.objects.exclude(email__endswith="@demo.example").exists()
-    demo_cases = Case.objects.filter(slug__startswith="demo-")
+    assert not User.objects.exclude(full_name__endswith="(demo)").exists()
+    demo_cases = Case.objects.filter(title__endswith="(demo)")
     assert sorted(demo_cases.values_list("status", flat=True)) == [
         "concept",
         "concept",
         "ingediend",
     ]
     assert CaseMark.objects.filter(user__email="inkoper@demo.example", kind="bewaard").exists()
+
+
+def test_demo_data_goes_through_the_services_so_the_history_names_the_actor(demo):
+    from community.models import OrganisationMaturity
+    from procurement.models import Trajectory
+
+    trajectory = Trajectory.objects.get(title="Herinrichting Rijnstraat (demo)")
+    assert trajectory.created_by.email == "inkoper.woerden@demo.example"
+    assert [(h.history_type, h.history_user) for h in trajectory.history.all()] == [
+        ("+", trajectory.created_by)
+    ]
+    assert trajectory.answers.filter(answered_by=trajectory.created_by, is_done=True).count() == 4
+    assert list(trajectory.kpis.get().measurements.values_list("label", "target", "actual")) == [
+        ("Contractjaar 1", 100, 96),
+        ("Contractjaar 2", 85, 80),
+        ("Contractjaar 3", 70, None),
+    ]
+    maturity = OrganisationMaturity.history.filter(organisation__slug="gemeente-gouda")
+    assert maturity.count() == 7
+    assert set(maturity.values_list("history_user__email", flat=True)) == {"beheerder@demo.example"}
+    case = Case.objects.get(title="Minder drukwerk door digitale raadsstukken (demo)")
+    assert {h.history_user.email for h in case.history.all()} == {"inkoper.bodegraven@demo.example"}
+
+
+def test_demo_data_twice_gives_the_same_rows(demo):
+    first = _counts()
+    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert _counts() == first  # history tables included: nothing was saved again
+    assert User.objects.get(email="inkoper@demo.example").check_password("demo-GroeneHart-2026")
 
 
 def test_demo_data_refuses_production(seeded, settings):

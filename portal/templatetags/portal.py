@@ -2,7 +2,7 @@
 
 from django import template
 
-from portal.markdown import render_markdown
+from kit.markdown import render_markdown
 
 register = template.Library()
 

@@ -19,14 +19,14 @@ from django.utils.text import slugify
 from cases import services
 from cases.models import Case, CaseLesson, CaseObstacle, CaseStrategy, KnowledgeItem, Tag
 from community.models import ProductCategory, Source
-from procurement.models import R_LEVEL_NAMES, RStrategy, rvo_step
+from procurement.models import PBL_TO_RVO, R_LEVEL_NAMES, RStrategy
 
 
 def create_r_ladder() -> list[RStrategy]:
     """R0–R9 as the seed creates them."""
     return RStrategy.objects.bulk_create(
         RStrategy(
-            level=level, name_nl=nl, name_en=en, meaning=str(meaning), rvo_step=rvo_step(level)
+            level=level, name_nl=nl, name_en=en, meaning=str(meaning), rvo_step=PBL_TO_RVO[level]
         )
         for level, (nl, en, meaning) in R_LEVEL_NAMES.items()
     )

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases import services
 from cases.models import Case, CaseAttachment
-from portal import uploads
+from kit import uploads
 from tests.cases.factories import CaseFactory
 from tests.cases.html import error_links, soup
 from tests.cases.posts import case_form_data
@@ -27,7 +27,7 @@ def _upload(name, content, content_type="application/octet-stream"):
 
 
 def _refusal(content) -> str:
-    """The message the portal gives for this content (Dutch, from portal.uploads)."""
+    """The message the portal gives for this content (Dutch, from kit.uploads)."""
     with pytest.raises(ValidationError) as error:
         uploads.check_upload(_upload("x", content))
     return error.value.messages[0]

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from cases import services
+from cases import mails, services
 from cases.models import Case
 from tests import factories
 from tests.cases.factories import CaseFactory
@@ -297,8 +297,8 @@ def test_the_mail_is_sent_by_a_real_worker_after_commit(
 def test_no_mail_when_the_author_is_gone(alice, draft, mailoutbox):
     draft.author = None
     draft.save()
-    assert services.author_mail_send(case_id=draft.pk, event="case_submitted") is False
-    assert services.author_mail_send(case_id=999_999, event="case_submitted") is False
+    assert mails.author_mail_send(case_id=draft.pk, event="case_submitted") is False
+    assert mails.author_mail_send(case_id=999_999, event="case_submitted") is False
     assert mailoutbox == []
 
 

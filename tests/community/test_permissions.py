@@ -55,3 +55,11 @@ def test_only_active_staff_use_the_admin(staff, alice):
     assert not permissions.can_use_admin(alice)
     staff.is_active = False
     assert not permissions.can_use_admin(staff)
+
+
+@pytest.mark.django_db
+def test_region_ids_come_from_active_memberships_only(bob, former, groene_hart, zwolle):
+    assert permissions.region_ids(bob) == {groene_hart.pk}
+    assert permissions.region_ids(bob, roles={"inkoper"}) == set()
+    assert permissions.region_ids(former) == {zwolle.pk}  # her ended Alfa membership gives none
+    assert permissions.region_ids(AnonymousUser()) == set()

@@ -1,22 +1,27 @@
-"""Demo data for a local look around (`make run`). Never for production.
+"""`python manage.py demo`: demo data for a local look around (`make run`). Never for
+production.
 
-Fictional people (every name ends in "(demo)", every address is @demo.example) in three
-Groene Hart municipalities, with about twenty procurement trajectories across the six
-phases, their KPIs and answers, and a few draft cases. Needs `seed` first. Running it
-again changes nothing but resets the demo password.
+The content is data, in fixtures/demo/*.yaml: fictional people (every name ends in
+"(demo)", every address is @demo.example) in three Groene Hart municipalities, their
+memberships and themegroup places, about twenty trajectories across the six phases,
+maturity profiles, a few draft cases and marks. This command only resolves the natural
+keys of those files and calls the services, so the history names an actor. Needs `seed`
+first. Idempotent: what exists is kept, only what is missing is added; running it again
+changes nothing but setting the demo password back.
 """
 
-from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
-from allauth.account.models import EmailAddress
+import yaml
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from cases import filters as case_filters
 from cases import services as case_services
-from cases.models import Case, CaseMark, CaseObstacle, CaseStrategy
+from cases.models import Case, CaseMark
+from community import services as community_services
 from community.models import (
     MaturityAspect,
     Membership,
@@ -27,239 +32,43 @@ from community.models import (
     User,
 )
 from community.seeding import product_category
+from procurement import services as procurement_services
 from procurement.models import (
     GuidingQuestion,
     Kpi,
     KpiMeasurement,
     Phase,
-    PhaseProgress,
-    ProcurementType,
     QuestionAnswer,
+    RStrategy,
     TeamMember,
     Trajectory,
 )
 
-DEMO_PASSWORD = "demo-GroeneHart-2026"  # noqa: S105 (printed on purpose: fictional demo data)
+DEMO = Path(settings.BASE_DIR) / "fixtures" / "demo"
 
-GOUDA, WOERDEN, BODEGRAVEN = "gemeente-gouda", "gemeente-woerden", "gemeente-bodegraven-reeuwijk"
 
-# (e-mail, full name, organisation slug, role, staff). All people are fictional.
-PEOPLE = [
-    ("inkoper@demo.example", "Anouk de Vries (demo)", GOUDA, "inkoper", False),
-    ("coordinator@demo.example", "Bas Jansen (demo)", WOERDEN, "coordinator", False),
-    ("bestuurder@demo.example", "Carla Smit (demo)", BODEGRAVEN, "bestuurder", False),
-    ("beheerder@demo.example", "Daan Visser (demo)", None, None, True),
-    ("inkoper.woerden@demo.example", "Eva Mulder (demo)", WOERDEN, "inkoper", False),
-    ("inkoper.bodegraven@demo.example", "Frank Bos (demo)", BODEGRAVEN, "inkoper", False),
-    ("bestuurder.gouda@demo.example", "Gerda Peters (demo)", GOUDA, "bestuurder", False),
-    ("bestuurder.woerden@demo.example", "Hans Kok (demo)", WOERDEN, "bestuurder", False),
-]
+def _yaml(name: str) -> dict:
+    with (DEMO / name).open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
 
-# (organisation, title, type, category, phase, r target, r achieved, value, themegroup)
-TRAJECTORIES = [
-    (
-        GOUDA,
-        "Kantoormeubilair stadskantoor",
-        "levering",
-        "Kantoormeubilair",
-        6,
-        3,
-        3,
-        180000,
-        "facilitair",
-    ),
-    (
-        GOUDA,
-        "Bedrijfskleding buitendienst",
-        "levering",
-        "Bedrijfskleding",
-        4,
-        2,
-        None,
-        95000,
-        "facilitair",
-    ),
-    (
-        GOUDA,
-        "Koffie- en thee-automaten",
-        "dienst",
-        "Catering en automaten",
-        5,
-        1,
-        2,
-        120000,
-        "facilitair",
-    ),
-    (
-        GOUDA,
-        "Groot onderhoud Goudse singels",
-        "werk",
-        "Grond-, weg- en waterbouw",
-        2,
-        2,
-        None,
-        2400000,
-        "gww",
-    ),
-    (GOUDA, "Laptops en beeldschermen", "levering", "ICT-hardware", 3, 1, None, 310000, None),
-    (
-        GOUDA,
-        "Renovatie sporthal Oost",
-        "werk",
-        "Gebouwen en renovatie",
-        1,
-        0,
-        None,
-        1600000,
-        "vastgoed",
-    ),
-    (
-        GOUDA,
-        "Schoonmaak gemeentelijke gebouwen",
-        "dienst",
-        "Schoonmaak",
-        6,
-        2,
-        2,
-        450000,
-        "facilitair",
-    ),
-    (
-        WOERDEN,
-        "Herinrichting Rijnstraat",
-        "werk",
-        "Grond-, weg- en waterbouw",
-        3,
-        2,
-        None,
-        3100000,
-        "gww",
-    ),
-    (
-        WOERDEN,
-        "Wagenpark buitendienst",
-        "levering",
-        "Mobiliteit en vervoer",
-        4,
-        1,
-        None,
-        850000,
-        None,
-    ),
-    (
-        WOERDEN,
-        "Vervanging openbare verlichting",
-        "werk",
-        "Openbare ruimte en groen",
-        5,
-        3,
-        3,
-        1200000,
-        "gww",
-    ),
-    (
-        WOERDEN,
-        "Catering raadsvergaderingen",
-        "dienst",
-        "Catering en automaten",
-        2,
-        2,
-        None,
-        60000,
-        "facilitair",
-    ),
-    (
-        WOERDEN,
-        "Inrichting nieuw gemeentehuis",
-        "levering",
-        "Inrichting en stoffering",
-        1,
-        0,
-        None,
-        700000,
-        "vastgoed",
-    ),
-    (WOERDEN, "Printers en multifunctionals", "dienst", "ICT-hardware", 6, 1, 1, 140000, None),
-    (
-        BODEGRAVEN,
-        "Bruggen Reeuwijkse Plassen",
-        "werk",
-        "Grond-, weg- en waterbouw",
-        4,
-        3,
-        None,
-        1900000,
-        "gww",
-    ),
-    (
-        BODEGRAVEN,
-        "Groenonderhoud kernen",
-        "dienst",
-        "Openbare ruimte en groen",
-        3,
-        2,
-        None,
-        520000,
-        None,
-    ),
-    (
-        BODEGRAVEN,
-        "Verduurzaming gemeentewerf",
-        "werk",
-        "Gebouwen en renovatie",
-        2,
-        2,
-        None,
-        980000,
-        "vastgoed",
-    ),
-    (BODEGRAVEN, "Kantoorartikelen", "levering", "Overig", 1, 0, None, 40000, "facilitair"),
-    (BODEGRAVEN, "Dienstfietsen", "levering", "Mobiliteit en vervoer", 5, 1, 1, 30000, None),
-    (BODEGRAVEN, "Zonnepanelen op scholen", "werk", "Energie", 2, 3, None, 650000, "vastgoed"),
-    (
-        WOERDEN,
-        "Tapijttegels kantoorvloeren",
-        "levering",
-        "Inrichting en stoffering",
-        4,
-        3,
-        None,
-        110000,
-        "vastgoed",
-    ),
-]
 
-DRAFT_CASES = [
-    (
-        "demo-leasefietsen-gouda",
-        "Dienstfietsen leasen in plaats van kopen (demo)",
-        GOUDA,
-        "inkoper@demo.example",
-        "Een fictief concept: de gemeente onderzoekt of zij dienstfietsen als dienst kan afnemen.",
-        1,
-        "Gebruik in plaats van bezit: de leverancier blijft eigenaar en onderhoudt de fietsen.",
-    ),
-    (
-        "demo-hergebruik-meubilair-woerden",
-        "Meubilair van het oude gemeentehuis hergebruikt (demo)",
-        WOERDEN,
-        "inkoper.woerden@demo.example",
-        "Een fictief concept: bestaand meubilair wordt opgeknapt voor het nieuwe gemeentehuis.",
-        3,
-        "Stoelen en tafels worden hergebruikt na een inventarisatie van wat er al is.",
-    ),
-    (
-        "demo-minder-drukwerk-bodegraven",
-        "Minder drukwerk door digitale raadsstukken (demo)",
-        BODEGRAVEN,
-        "inkoper.bodegraven@demo.example",
-        "Een fictief concept: de behoefte aan printers daalt doordat raadsstukken digitaal gaan.",
-        0,
-        "De vraag zelf verdwijnt: geen nieuwe printers voor de raadszaal.",
-    ),
-]
+def _get(model, **natural_key):
+    """The row with this natural key, or a clear error naming what is missing."""
+    try:
+        return model.objects.get(**natural_key)
+    except ObjectDoesNotExist:
+        raise CommandError(
+            f"No {model._meta.verbose_name} {natural_key}: run `seed` first, "
+            "or check the reference in fixtures/demo/."
+        ) from None
 
-KPI_BY_PHASE_FROM = 3  # trajectories from phase 3 on have agreed KPIs
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _r_level(level: int | None) -> RStrategy | None:
+    return None if level is None else _get(RStrategy, level=level)
 
 
 class Command(BaseCommand):
@@ -276,200 +85,243 @@ class Command(BaseCommand):
             raise CommandError("Demo data is for local use only (DJANGO_DEBUG=0 is set).")
         if not Phase.objects.exists():
             raise CommandError("Run `python manage.py seed` first.")
-        organisations = {
-            o.slug: o for o in Organisation.objects.filter(slug__in=[GOUDA, WOERDEN, BODEGRAVEN])
-        }
-        users = self._people(organisations)
-        self._themegroups(users)
-        self._trajectories(organisations, users)
-        self._maturity(organisations)
-        self._draft_cases(organisations, users)
-        self._marks(users)
-        transaction.on_commit(case_filters.facets_invalidate)
+        self.organisations: dict[str, Organisation] = {}
+        self.users: dict[str, User] = {}
 
+        people = _yaml("people.yaml")
+        self._people(people)
+        self._themegroups(people["themegroups"], actor=self._user(people["actor"]))
+        self._trajectories(_yaml("trajectories.yaml")["trajectories"])
+        self._maturity(_yaml("maturity.yaml"))
+        cases = _yaml("cases.yaml")
+        self._cases(cases["cases"])
+        self._marks(cases["marks"])
+        self._print_accounts(people)
+
+    # --- lookups by natural key ---------------------------------------------------------
+
+    def _organisation(self, slug: str) -> Organisation:
+        if slug not in self.organisations:
+            self.organisations[slug] = _get(Organisation, slug=slug)
+        return self.organisations[slug]
+
+    def _user(self, email: str) -> User:
+        if email not in self.users:
+            self.users[email] = _get(User, email__iexact=email)
+        return self.users[email]
+
+    # --- people, memberships, themegroups ---------------------------------------------
+
+    def _people(self, data: dict) -> None:
+        """The actor first (they create the others' memberships), then everyone else."""
+        rows = sorted(data["people"], key=lambda row: row["email"] != data["actor"])
+        actor = None
+        for row in rows:
+            user = User.objects.filter(email__iexact=row["email"]).first()
+            if user is None:
+                user = community_services.user_create(
+                    actor=actor,
+                    email=row["email"],
+                    full_name=row["full_name"],
+                    password=data["password"],
+                    is_staff=row.get("staff", False),
+                    is_superuser=row.get("staff", False),
+                    email_verified=True,
+                )
+            else:  # kept as it is, but the printed password must work
+                community_services.user_password_set(
+                    actor=actor, user=user, password=data["password"]
+                )
+            self.users[row["email"]] = user
+            actor = actor or user
+            for membership in row.get("memberships") or []:
+                organisation = self._organisation(membership["organisation"])
+                if not Membership.objects.filter(
+                    user=user, organisation=organisation, role=membership["role"]
+                ).exists():
+                    community_services.membership_create(
+                        actor=actor, user=user, organisation=organisation, role=membership["role"]
+                    )
+
+    def _themegroups(self, rows: list[dict], *, actor: User) -> None:
+        for row in rows:
+            themegroup = _get(Themegroup, region__slug=row["region"], slug=row["themegroup"])
+            for member in row["members"]:
+                user = self._user(member["user"])
+                places = ThemegroupMembership.objects.filter(themegroup=themegroup, user=user)
+                if not places.exists():
+                    community_services.themegroup_member_add(
+                        actor=actor, themegroup=themegroup, user=user, role=member["role"]
+                    )
+
+    # --- trajectories -------------------------------------------------------------------
+
+    def _trajectories(self, rows: list[dict]) -> None:
+        phases = {phase.number: phase for phase in Phase.objects.all()}
+        for row in rows:
+            organisation = self._organisation(row["organisation"])
+            actor = self._user(row["created_by"])
+            trajectory = Trajectory.objects.filter(
+                organisation=organisation, title=row["title"]
+            ).first() or procurement_services.trajectory_create(
+                actor=actor,
+                organisation=organisation,
+                title=row["title"],
+                procurement_type=row["procurement_type"],
+                need_description=row.get("need_description") or "",
+                themegroup=_get(Themegroup, region=organisation.region, slug=row["themegroup"])
+                if row.get("themegroup")
+                else None,
+                # Reference data, as the seed does it: found by slug, made when new.
+                product_category=product_category(row.get("product_category")),
+                status=row["status"],
+                estimated_value=_decimal(row.get("estimated_value")),
+                r_level_target=_r_level(row.get("r_level_target")),
+                r_level_achieved=_r_level(row.get("r_level_achieved")),
+                current_phase=phases[row["current_phase"]],
+                procedure=row.get("procedure") or "",
+                award_basis=row.get("award_basis") or "",
+                circular_weight=row.get("circular_weight"),
+                contract_start=row.get("contract_start"),
+                contract_end=row.get("contract_end"),
+                supplier=row.get("supplier") or "",
+            )
+            self._progress(trajectory, row["progress"], phases, actor=actor)
+            self._answers(trajectory, row.get("answers") or [], actor=actor)
+            self._team(trajectory, row["team"], actor=actor)
+            self._kpis(trajectory, row.get("kpis") or [], actor=actor)
+
+    def _progress(self, trajectory, statuses: list[str], phases: dict, *, actor: User) -> None:
+        if len(statuses) != len(phases):
+            raise CommandError(f"{trajectory}: give a status for each of the {len(phases)} phases.")
+        done = set(trajectory.progress.values_list("phase__number", flat=True))
+        for number, status in enumerate(statuses, start=1):
+            if number not in done:
+                procurement_services.phase_progress_set(
+                    actor=actor, trajectory=trajectory, phase=phases[number], status=status
+                )
+
+    def _answers(self, trajectory, rows: list[dict], *, actor: User) -> None:
+        for row in rows:
+            question = _get(GuidingQuestion, phase__number=row["phase"], position=row["position"])
+            if not QuestionAnswer.objects.filter(trajectory=trajectory, question=question).exists():
+                procurement_services.question_answer(
+                    actor=actor,
+                    trajectory=trajectory,
+                    question=question,
+                    answer=row.get("answer") or "",
+                    is_done=row.get("done", False),
+                )
+
+    def _team(self, trajectory, rows: list[dict], *, actor: User) -> None:
+        for row in rows:
+            user = self._user(row["user"]) if row.get("user") else None
+            name = row.get("name") or ""
+            if not TeamMember.objects.filter(
+                trajectory=trajectory, user=user, name=name, role=row["role"]
+            ).exists():
+                procurement_services.team_member_add(
+                    actor=actor, trajectory=trajectory, role=row["role"], user=user, name=name
+                )
+
+    def _kpis(self, trajectory, rows: list[dict], *, actor: User) -> None:
+        for row in rows:
+            kpi = Kpi.objects.filter(
+                trajectory=trajectory, name=row["name"]
+            ).first() or procurement_services.kpi_create(
+                actor=actor,
+                trajectory=trajectory,
+                name=row["name"],
+                unit=row["unit"],
+                direction=row["direction"],
+                r_level=_r_level(row.get("r_level")),
+            )
+            for measurement in row.get("measurements") or []:
+                if not KpiMeasurement.objects.filter(
+                    kpi=kpi, period_start=measurement["period_start"]
+                ).exists():
+                    procurement_services.kpi_measurement_record(
+                        actor=actor,
+                        kpi=kpi,
+                        period_start=measurement["period_start"],
+                        period_end=measurement["period_end"],
+                        label=measurement["label"],
+                        target=_decimal(measurement.get("target")),
+                        actual=_decimal(measurement.get("actual")),
+                    )
+
+    # --- maturity -----------------------------------------------------------------------
+
+    def _maturity(self, data: dict) -> None:
+        actor = self._user(data["actor"])
+        for slug, aspects in data["organisations"].items():
+            organisation = self._organisation(slug)
+            for key, status in aspects.items():
+                aspect = _get(MaturityAspect, key=key)
+                if not OrganisationMaturity.objects.filter(
+                    organisation=organisation, aspect=aspect
+                ).exists():
+                    community_services.maturity_set(
+                        actor=actor,
+                        organisation=organisation,
+                        aspect=aspect,
+                        status=status,
+                        note=data.get("note") or "",
+                    )
+
+    # --- cases and marks ----------------------------------------------------------------
+
+    def _cases(self, rows: list[dict]) -> None:
+        """Each author writes their own case (and submits it where the file says so)."""
+        for row in rows:
+            if Case.objects.filter(title=row["title"]).exists():
+                continue
+            author = self._user(row["author"])
+            content = case_services.CaseContent(
+                fields={
+                    "title": row["title"],
+                    "summary": row["summary"],
+                    "context": row.get("context") or "",
+                    "visibility": row["visibility"],
+                    "contact": author,
+                },
+                organisations=[self._organisation(slug) for slug in row["organisations"]],
+                tags=row.get("tags") or [],
+                strategies=[
+                    {"r_level": _r_level(s["r_level"]), "explanation": s["explanation"]}
+                    for s in row.get("strategies") or []
+                ],
+                obstacles=[
+                    {k: o[k] for k in ("dimension", "obstacle", "solution")}
+                    for o in row.get("obstacles") or []
+                ],
+                lessons=row.get("lessons") or [],
+            )
+            case = case_services.case_create(actor=author, content=content)
+            if row.get("submitted"):
+                case_services.case_submit(actor=author, case=case)
+
+    def _marks(self, rows: list[dict]) -> None:
+        for row in rows:
+            case = _get(Case, slug=row["case"])
+            for kind in (CaseMark.Kind.NUTTIG, CaseMark.Kind.BEWAARD):
+                for email in row.get(kind) or []:
+                    user = self._user(email)
+                    if not CaseMark.objects.filter(case=case, user=user, kind=kind).exists():
+                        case_services.case_mark_toggle(actor=user, case=case, kind=kind)
+
+    # --- output -------------------------------------------------------------------------
+
+    def _print_accounts(self, people: dict) -> None:
         self.stdout.write(self.style.SUCCESS("Demo accounts (fictional people):"))
-        for email, _name, organisation, role, staff in PEOPLE:
-            label = "platformbeheerder" if staff else f"{role} ({organisations[organisation].name})"
-            self.stdout.write(f"  {email:<34} {label:<46} password: {DEMO_PASSWORD}")
+        for row in people["people"]:
+            memberships = row.get("memberships") or []
+            if row.get("staff"):
+                label = "platformbeheerder"
+            else:
+                first = memberships[0]
+                label = f"{first['role']} ({self._organisation(first['organisation']).name})"
+            self.stdout.write(f"  {row['email']:<34} {label:<46} password: {people['password']}")
         self.stdout.write(
             "  The platformbeheerder must set up two-factor authentication before /beheer/."
         )
-
-    def _people(self, organisations):
-        users = {}
-        for email, full_name, organisation, role, staff in PEOPLE:
-            user = User.objects.filter(email=email).first() or User(email=email)
-            user.full_name = full_name
-            user.is_staff = user.is_superuser = staff
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-            EmailAddress.objects.update_or_create(
-                user=user, email=email, defaults={"verified": True, "primary": True}
-            )
-            if organisation:
-                Membership.objects.get_or_create(
-                    user=user, organisation=organisations[organisation], role=role
-                )
-            users[email] = user
-        return users
-
-    def _themegroups(self, users):
-        facilitator = users["coordinator@demo.example"]
-        for themegroup in Themegroup.objects.filter(region__slug="groene-hart"):
-            ThemegroupMembership.objects.get_or_create(
-                themegroup=themegroup,
-                user=facilitator,
-                defaults={"role": ThemegroupMembership.Role.FACILITATOR},
-            )
-            for email in (
-                "inkoper@demo.example",
-                "inkoper.woerden@demo.example",
-                "inkoper.bodegraven@demo.example",
-            ):
-                ThemegroupMembership.objects.get_or_create(themegroup=themegroup, user=users[email])
-
-    def _trajectories(self, organisations, users):
-        phases = list(Phase.objects.order_by("number"))
-        themegroups = {t.slug: t for t in Themegroup.objects.filter(region__slug="groene-hart")}
-        inkopers = {
-            GOUDA: "inkoper@demo.example",
-            WOERDEN: "inkoper.woerden@demo.example",
-            BODEGRAVEN: "inkoper.bodegraven@demo.example",
-        }
-        for index, row in enumerate(TRAJECTORIES):
-            org, title, kind, category, phase_number, target, achieved, value, group = row
-            inkoper = users[inkopers[org]]
-            finished = phase_number == 6
-            start = date(2024 + index % 3, 1 + index % 12, 1)
-            trajectory, _ = Trajectory.objects.update_or_create(
-                organisation=organisations[org],
-                title=f"{title} (demo)",
-                defaults={
-                    "themegroup": themegroups.get(group),
-                    "need_description": f"Fictief demotraject: {title.lower()}.",
-                    "procurement_type": ProcurementType(kind),
-                    "product_category": product_category(category),
-                    "estimated_value": Decimal(value),
-                    "r_level_target_id": target,
-                    "r_level_achieved_id": achieved,
-                    "current_phase": phases[phase_number - 1],
-                    "status": Trajectory.Status.AFGEROND if finished else Trajectory.Status.LOPEND,
-                    "procedure": "openbaar" if value > 216000 else "meervoudig_onderhands",
-                    "award_basis": "bpkv" if phase_number >= 4 else "",
-                    "circular_weight": 30 if phase_number >= 4 else None,
-                    "contract_start": start if phase_number >= 5 else None,
-                    "contract_end": date(start.year + 4, start.month, 1)
-                    if phase_number >= 5
-                    else None,
-                    "supplier": "Leverancier (demo) B.V." if phase_number >= 5 else "",
-                    "created_by": inkoper,
-                },
-            )
-            for phase in phases:
-                if phase.number < phase_number:
-                    status = PhaseProgress.Status.AFGEROND
-                elif phase.number == phase_number:
-                    status = (
-                        PhaseProgress.Status.AFGEROND if finished else PhaseProgress.Status.BEZIG
-                    )
-                else:
-                    status = PhaseProgress.Status.OPEN
-                PhaseProgress.objects.update_or_create(
-                    trajectory=trajectory, phase=phase, defaults={"status": status}
-                )
-            for question in GuidingQuestion.objects.filter(phase__number__lt=phase_number)[:4]:
-                QuestionAnswer.objects.update_or_create(
-                    trajectory=trajectory,
-                    question=question,
-                    defaults={
-                        "answer": "Besproken in het startoverleg (demo).",
-                        "is_done": True,
-                        "answered_by": inkoper,
-                    },
-                )
-            TeamMember.objects.get_or_create(
-                trajectory=trajectory, user=inkoper, role=TeamMember.Role.INKOPER
-            )
-            TeamMember.objects.get_or_create(
-                trajectory=trajectory,
-                name="Interne opdrachtgever (demo)",
-                role=TeamMember.Role.INTERNE_OPDRACHTGEVER,
-            )
-            if phase_number >= KPI_BY_PHASE_FROM:
-                self._kpi(trajectory, start, target)
-
-    def _kpi(self, trajectory, start, target):
-        kpi, _ = Kpi.objects.get_or_create(
-            trajectory=trajectory,
-            name="Nieuw ingekochte producten",
-            defaults={"unit": "stuks", "r_level_id": min(target, 2), "direction": "lager"},
-        )
-        # The groeimodel: the target tightens every contract year.
-        for year, (goal, actual) in enumerate([(100, 96), (85, 80), (70, None)]):
-            KpiMeasurement.objects.update_or_create(
-                kpi=kpi,
-                period_start=date(start.year + year, start.month, 1),
-                defaults={
-                    "period_end": date(start.year + year + 1, start.month, 1),
-                    "label": f"Contractjaar {year + 1}",
-                    "target": Decimal(goal),
-                    "actual": Decimal(actual) if actual is not None else None,
-                },
-            )
-
-    def _maturity(self, organisations):
-        statuses = list(OrganisationMaturity.Status)
-        for offset, organisation in enumerate(organisations.values()):
-            for position, aspect in enumerate(MaturityAspect.objects.all()):
-                OrganisationMaturity.objects.get_or_create(
-                    organisation=organisation,
-                    aspect=aspect,
-                    defaults={
-                        "status": statuses[(position + offset) % len(statuses)],
-                        "note": "Fictieve demostand.",
-                    },
-                )
-
-    def _marks(self, users):
-        """A few readers found seeded cases useful; the inkoper saved two."""
-        seeded = list(Case.objects.filter(source__isnull=False).order_by("slug")[:4])
-        for index, case in enumerate(seeded):
-            for email in list(users)[: 4 - index]:
-                CaseMark.objects.get_or_create(case=case, user=users[email], kind="nuttig")
-        for case in seeded[:2]:
-            CaseMark.objects.get_or_create(
-                case=case, user=users["inkoper@demo.example"], kind="bewaard"
-            )
-
-    def _draft_cases(self, organisations, users):
-        for slug, title, org, author, summary, level, explanation in DRAFT_CASES:
-            case, _ = Case.objects.update_or_create(
-                slug=slug,
-                defaults={
-                    "title": title,
-                    "summary": summary,
-                    "region": organisations[org].region,
-                    # The last one waits for the coordinator's review.
-                    "status": Case.Status.INGEDIEND
-                    if slug == DRAFT_CASES[-1][0]
-                    else Case.Status.CONCEPT,
-                    "visibility": Case.Visibility.COMMUNITY,
-                    "author": users[author],
-                    "contact": users[author],
-                    "context": "Fictief demovoorbeeld, niet gebaseerd op een echte aanbesteding.",
-                },
-            )
-            case.organisations.set([organisations[org]])
-            CaseStrategy.objects.update_or_create(
-                case=case, r_level_id=level, defaults={"explanation": explanation}
-            )
-            CaseObstacle.objects.update_or_create(
-                case=case,
-                position=1,
-                defaults={
-                    "dimension": "sociaal-cultureel",
-                    "obstacle": "Collega's zijn gewend aan eigen spullen (demo).",
-                    "solution": "Een proefperiode met een kleine groep (demo).",
-                },
-            )
-            case_services.case_search_index(case=case)

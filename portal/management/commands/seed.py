@@ -8,7 +8,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cases import filters as case_filters
 from cases import seeding as cases_seeding
 from community import seeding as community_seeding
 from procurement import seeding as procurement_seeding
@@ -57,8 +56,6 @@ class Command(BaseCommand):
             )
         counts["agreements"] = community_seeding.load_agreements(_yaml("green_deal.yaml"))
 
-        # Cached facet counts and list pages must not outlive the data they counted.
-        transaction.on_commit(case_filters.facets_invalidate)
         for label, count in counts.items():
             self.stdout.write(f"  {label:<20} {count}")
         self.stdout.write(self.style.SUCCESS("Seed data loaded."))

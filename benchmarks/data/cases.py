@@ -1,38 +1,21 @@
-"""Building blocks of `manage.py benchmark_cases`: a scratch database, synthetic Dutch
-cases with a natural word-frequency spread, and timing of requests through the full
-middleware stack. Nothing in the portal itself imports this module.
-
-It is also a URLconf (`urlpatterns` below): the real URLs plus `benchmark-floor/`, the
-cheapest page the portal could serve, which every scenario is compared with.
+"""Synthetic case library data: Dutch text with the word frequencies of the source
+documents (Zipf's law over their ranked vocabulary), structured parts, organisations and
+tags, inserted in batches with their search vectors in one statement per batch.
 """
 
-import copy
-import math
 import random
 import re
-import statistics
-import time
-import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.hashers import make_password
-from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.shortcuts import render
-from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
-from django.urls import include, path
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET
 
 from cases.models import Case, CaseLesson, CaseObstacle, CaseStrategy, Dimension, Tag
 from community.models import (
@@ -120,6 +103,51 @@ def default_documents() -> list[Path]:
     return documents or sorted((Path(settings.BASE_DIR) / "fixtures" / "seed").glob("*.yaml"))
 
 
+def dutch_stems(words: list[str]) -> list[str]:
+    """The stem PostgreSQL's `dutch` configuration gives each word ('' for a stopword)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce((tsvector_to_array(to_tsvector('dutch', w)))[1], '') "
+            "FROM unnest(%s::text[]) WITH ORDINALITY AS t(w, n) ORDER BY n",
+            [words],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@dataclass
+class SearchWords:
+    """What visitors type into the search box: the vocabulary's words that the Dutch
+    configuration keeps (no stopwords, at least `MIN_LENGTH` letters), each drawn with
+    its Zipf weight in the documents, so frequent words are searched more often."""
+
+    MIN_LENGTH = 4
+
+    words: list[str]
+    ranks: list[int]  # each word's rank in the vocabulary
+    cum_weights: list[float] = field(repr=False)
+
+    @classmethod
+    def of(cls, vocabulary: Vocabulary) -> "SearchWords":
+        words, ranks, cum_weights, total = [], [], [], 0.0
+        for rank, (word, stem) in enumerate(
+            zip(vocabulary.words, dutch_stems(vocabulary.words), strict=True), start=1
+        ):
+            if stem and len(word) >= cls.MIN_LENGTH:
+                total += vocabulary.weight(rank)
+                words.append(word)
+                ranks.append(rank)
+                cum_weights.append(total)
+        if not words:
+            raise ValueError("The vocabulary has no usable search words.")
+        return cls(words=words, ranks=ranks, cum_weights=cum_weights)
+
+    def draw(self, rng: random.Random) -> str:
+        return rng.choices(self.words, cum_weights=self.cum_weights, k=1)[0]
+
+    def rank(self, word: str) -> int:
+        return self.ranks[self.words.index(word)]
+
+
 def pick_search_words(
     vocabulary: Vocabulary, *, common_rank: int = 20, rare_rank: int = 5000
 ) -> tuple[tuple[str, int], tuple[str, int]]:
@@ -132,13 +160,7 @@ def pick_search_words(
     would match as often as they do. PostgreSQL gives the stems, so the choice follows
     the configuration the portal searches with.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT coalesce((tsvector_to_array(to_tsvector('dutch', w)))[1], '') "
-            "FROM unnest(%s::text[]) WITH ORDINALITY AS t(w, n) ORDER BY n",
-            [vocabulary.words],
-        )
-        stems = [row[0] for row in cursor.fetchall()]
+    stems = dutch_stems(vocabulary.words)
     stem_weights = defaultdict(float)
     for rank, stem in enumerate(stems, start=1):
         if stem:
@@ -438,20 +460,6 @@ def search_vectors_update(first_id: int, last_id: int) -> int:
         return cursor.rowcount
 
 
-def vacuum_analyze() -> None:
-    """Fresh statistics and visibility map, as autovacuum would give a live database."""
-    with connection.cursor() as cursor:
-        for model in (
-            Case,
-            CaseStrategy,
-            CaseObstacle,
-            CaseLesson,
-            Case.organisations.through,
-            Case.tags.through,
-        ):
-            cursor.execute(f"VACUUM (ANALYZE) {_table(model)}")
-
-
 def add_cases(
     generator: CaseGenerator,
     count: int,
@@ -468,207 +476,3 @@ def add_cases(
         done += size
         if progress:
             progress(done)
-
-
-# --- Scratch database and cache --------------------------------------------------------
-
-
-@contextmanager
-def scratch_database(name: str, *, alias: str = DEFAULT_DB_ALIAS) -> Iterator[str]:
-    """Create database `name` on the same PostgreSQL server, migrate it, point the
-    connection at it, and drop it afterwards, also when the body fails.
-
-    Django's test-database machinery does the work (it connects to the `postgres`
-    maintenance database to CREATE and DROP); a leftover database of the same name from
-    an interrupted run is replaced.
-    """
-    db = connections[alias]
-    original_name = db.settings_dict["NAME"]
-    original_test_name = db.settings_dict["TEST"].get("NAME")
-    db.settings_dict["TEST"]["NAME"] = name
-    # Connections (and the psycopg pool) still point at the original database.
-    db.close()
-    db.close_pool()
-    try:
-        db.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-        yield name
-    finally:
-        db.settings_dict["TEST"]["NAME"] = original_test_name
-        if db.settings_dict["NAME"] == name:
-            try:
-                db.creation.destroy_test_db(original_name, verbosity=0)
-            except Exception:
-                # Something still holds a connection to it: drop it regardless.
-                db.close_pool()
-                with db._nodb_cursor() as cursor:
-                    cursor.execute(
-                        f"DROP DATABASE IF EXISTS {db.ops.quote_name(name)} WITH (FORCE)"
-                    )
-                settings.DATABASES[alias]["NAME"] = original_name
-                db.settings_dict["NAME"] = original_name
-        db.close_pool()
-
-
-def database_exists(name: str, *, alias: str = DEFAULT_DB_ALIAS) -> bool:
-    with connections[alias]._nodb_cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        return cursor.fetchone() is not None
-
-
-def _redacted(location) -> str:
-    """A cache location without its password."""
-    if isinstance(location, list | tuple):
-        return ", ".join(_redacted(item) for item in location)
-    parts = urlsplit(str(location))
-    if parts.password:
-        netloc = f"{parts.username or ''}:***@{parts.hostname}"
-        if parts.port:
-            netloc += f":{parts.port}"
-        parts = parts._replace(netloc=netloc)
-    return urlunsplit(parts)
-
-
-@contextmanager
-def isolated_cache() -> Iterator[str]:
-    """The configured cache, under a key prefix of its own: the benchmark never reads
-    the portal's cached facet counts nor leaves its own behind. Yields a description."""
-    caches_setting = copy.deepcopy(settings.CACHES)
-    default = caches_setting["default"]
-    prefix = ":".join(
-        part for part in (default.get("KEY_PREFIX", ""), "bench", uuid.uuid4().hex[:8]) if part
-    )
-    default["KEY_PREFIX"] = prefix
-    backend = default["BACKEND"].rsplit(".", 1)[-1]
-    location = _redacted(default.get("LOCATION", "")) or "(this process)"
-    with override_settings(CACHES=caches_setting):
-        cache.set("bench:probe", 1, 60)
-        works = cache.get("bench:probe") == 1
-        description = f"{backend} at {location}, key prefix {prefix!r}" + (
-            "" if works else " – NOT STORING: facet counts are computed on every request"
-        )
-        try:
-            yield description
-        finally:
-            _forget_keys(prefix)
-
-
-def forget_cached(key_prefix: str) -> None:
-    """Delete the cached entries whose keys start with this (e.g. every facet count)."""
-    _forget_keys(cache.make_key(key_prefix))
-
-
-def _forget_keys(prefix: str) -> None:
-    client = getattr(getattr(cache, "_cache", None), "get_client", None)
-    if client is None:  # local memory: gone with the process
-        return
-    redis = client(write=True)
-    pattern = f"{prefix}*" if prefix.endswith(":") else f"{prefix}:*"
-    keys = list(redis.scan_iter(match=pattern, count=1000))
-    if keys:
-        redis.delete(*keys)
-
-
-# --- Requests ------------------------------------------------------------------------
-
-
-@login_not_required
-@require_GET
-def floor(request):
-    """The cheapest page: the middleware, one query and the base template."""
-    Case.objects.filter(pk=1).exists()
-    return render(request, "base.html")
-
-
-urlpatterns = [
-    path("benchmark-floor/", floor, name="benchmark_floor"),
-    path("", include("portal.urls")),
-]
-
-
-@dataclass
-class Scenario:
-    """One kind of request: who asks (a client) for which path (per round)."""
-
-    name: str
-    client: Client
-    path: Callable[[int], str]
-    floor: str = "floor"  # the scenario this one is compared with
-
-
-@dataclass
-class Sample:
-    ms: float
-    queries: int
-    slowest: list[tuple[float, str]]  # (ms, sql) of the slowest queries
-
-
-@dataclass
-class Timings:
-    samples: dict[str, list[Sample]] = field(default_factory=lambda: defaultdict(list))
-
-    def median(self, name: str) -> float:
-        return statistics.median(s.ms for s in self.samples[name])
-
-    def p95(self, name: str) -> float:
-        """Nearest-rank 95th percentile."""
-        values = sorted(s.ms for s in self.samples[name])
-        return values[max(0, math.ceil(0.95 * len(values)) - 1)]
-
-    def queries(self, name: str) -> int:
-        return statistics.median_low(s.queries for s in self.samples[name])
-
-    def slowest(self, name: str) -> tuple[float, str]:
-        return max((q for s in self.samples[name] for q in s.slowest), default=(0.0, ""))
-
-
-class _QueryTimer:
-    """Time each query to the microsecond (captured queries are rounded to 1 ms)."""
-
-    def __init__(self):
-        self.durations = []
-
-    def __call__(self, execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.durations.append((time.perf_counter() - started) * 1000)
-
-
-def timed_get(client: Client, url: str, *, keep: int = 3) -> Sample:
-    """Wall time and queries of one GET; fails on anything but 200."""
-    timer = _QueryTimer()
-    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
-        started = time.perf_counter()
-        response = client.get(url, secure=True)
-        elapsed = (time.perf_counter() - started) * 1000
-    if response.status_code != 200:
-        raise RuntimeError(f"GET {url} answered {response.status_code}, not 200.")
-    statements = [query["sql"] for query in captured.captured_queries]
-    if len(statements) != len(timer.durations):  # a query outside the wrapper: stay coarse
-        timer.durations = [float(q["time"]) * 1000 for q in captured.captured_queries]
-    slowest = sorted(zip(timer.durations, statements, strict=True), reverse=True)[:keep]
-    return Sample(ms=elapsed, queries=len(captured), slowest=slowest)
-
-
-def run_rounds(scenarios: list[Scenario], *, rounds: int, rng: random.Random) -> Timings:
-    """Warm every scenario up once, then `rounds` rounds, each in a new shuffled order,
-    so drift (caches, autovacuum, a busy neighbour) spreads over all scenarios."""
-    warm_up = scenarios[:]
-    rng.shuffle(warm_up)
-    for scenario in warm_up:
-        timed_get(scenario.client, scenario.path(-1))
-    timings = Timings()
-    for number in range(rounds):
-        order = scenarios[:]
-        rng.shuffle(order)
-        for scenario in order:
-            timings.samples[scenario.name].append(timed_get(scenario.client, scenario.path(number)))
-    return timings
-
-
-def explain(sql: str) -> str:
-    """EXPLAIN (ANALYZE, BUFFERS) of a captured query."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
-        return "\n".join(row[0] for row in cursor.fetchall())

@@ -1,8 +1,9 @@
-"""The case library (praktijkvoorbeelden) and the knowledge base (kennisbank)."""
+"""Cases (praktijkvoorbeelden): the case, its parts (R-strategies, obstacles per
+dimension, lessons, attachments), keywords, and who may read them."""
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.db import connections, models
+from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -16,7 +17,7 @@ from community.models import (
     SourcedModel,
     Themegroup,
 )
-from procurement.models import AwardBasis, Phase, Procedure, RStrategy, SpecialMethod, Trajectory
+from procurement.models import AwardBasis, Procedure, RStrategy, SpecialMethod, Trajectory
 
 
 class Tag(models.Model):
@@ -37,6 +38,9 @@ class Tag(models.Model):
         return (self.slug,)
 
 
+# The years a case may have (a check constraint; the year facet offers each of them).
+YEAR_MIN, YEAR_MAX = 1990, 2100
+
 # Who browses the library: everything published (members) or only what is public.
 COMMUNITY, PUBLIC = "community", "public"
 
@@ -44,6 +48,10 @@ COMMUNITY, PUBLIC = "community", "public"
 def audience_of(user) -> str:
     """The audience a user browses as; cached lists and counts are kept per audience."""
     return COMMUNITY if permissions.is_linked(user) else PUBLIC
+
+
+# What a list never shows: read only on a case page (and by the search index).
+LONG_FIELDS = ("context", "approach", "involved_parties", "results", "review_comment")
 
 
 class CaseQuerySet(models.QuerySet):
@@ -60,10 +68,25 @@ class CaseQuerySet(models.QuerySet):
         return published.filter(visibility=Case.Visibility.OPENBAAR)
 
     def with_card_data(self):
-        """What a case card shows, in a constant number of queries."""
-        return self.select_related("region", "product_category").prefetch_related(
-            "organisations",
-            models.Prefetch("strategies", queryset=CaseStrategy.objects.select_related("r_level")),
+        """What a case card shows, in a constant number of queries; the long texts and
+        the search vector stay in the database (stored out of line, costly to read)."""
+        return (
+            self.defer(*LONG_FIELDS)
+            .select_related("region", "product_category")
+            .prefetch_related(
+                "organisations",
+                models.Prefetch(
+                    "strategies", queryset=CaseStrategy.objects.select_related("r_level")
+                ),
+            )
+        )
+
+    def for_page(self):
+        """What a case page shows besides its stored article: the names kept elsewhere."""
+        return (
+            self.defer("search_vector")
+            .select_related("region", "product_category", "source", "contact")
+            .prefetch_related("organisations", "tags")
         )
 
     def visible_to(self, user):
@@ -207,6 +230,12 @@ class Case(SourcedModel):
                 condition=models.Q(status="gepubliceerd"),
             ),
             # Drafts and submitted cases, newest change first (the "in progress" list).
+            # The list sorted by title walks this one.
+            models.Index(
+                fields=["title", "id"],
+                name="cases_case_title_idx",
+                condition=models.Q(status="gepubliceerd"),
+            ),
             models.Index(
                 fields=["-updated_at"],
                 name="cases_case_in_progress_idx",
@@ -215,7 +244,8 @@ class Case(SourcedModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(year__isnull=True) | models.Q(year__gte=1990, year__lte=2100),
+                condition=models.Q(year__isnull=True)
+                | models.Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX),
                 name="cases_case_year_plausible",
                 violation_error_message=_("Vul een jaartal tussen 1990 en 2100 in."),
             ),
@@ -363,142 +393,3 @@ class CaseAttachment(models.Model):
 
     def __str__(self):
         return self.title
-
-
-class KnowledgeItem(SourcedModel):
-    """A success factor, recommendation, conclusion or basisingrediënt from a source."""
-
-    class Kind(models.TextChoices):
-        SUCCESFACTOR = "succesfactor", _("Succesfactor")
-        AANBEVELING = "aanbeveling", _("Aanbeveling")
-        CONCLUSIE = "conclusie", _("Conclusie")
-        BASISINGREDIENT = "basisingredient", _("Basisingrediënt")
-        LES = "les", _("Les")
-
-    class Audience(models.TextChoices):
-        AANBESTEDENDE_DIENST = "aanbestedende_dienst", _("Aanbestedende dienst")
-        LEVERANCIER = "leverancier", _("Leverancier")
-        BEIDE = "beide", _("Aanbestedende dienst en leverancier")
-        LEARNING_COMMUNITY = "learning_community", _("Learning community")
-
-    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("titel"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    text = models.TextField(_("tekst"))
-    audience = models.CharField(_("doelgroep"), max_length=25, choices=Audience.choices)
-    phases = models.ManyToManyField(
-        Phase, verbose_name=_("fasen"), related_name="knowledge_items", blank=True
-    )
-    r_levels = models.ManyToManyField(
-        RStrategy, verbose_name=_("R-strategieën"), related_name="knowledge_items", blank=True
-    )
-
-    class Meta:
-        verbose_name = _("kennisitem")
-        verbose_name_plural = _("kennisbank")
-        ordering = ["kind", "title"]
-
-    def __str__(self):
-        return self.title
-
-    def natural_key(self):
-        return (self.slug,)
-
-
-class CaseMarkQuerySet(models.QuerySet):
-    def summary(self, case_id: int, user_id: int | None) -> tuple[int, bool, bool]:
-        """(how many found the case useful, did this user, did this user bookmark it).
-
-        Every case page asks, so it is one plain statement (both databases): the ORM's
-        filtered aggregate cost four times as much to build as to run (benchmark_cases).
-        """
-        table = self.model._meta.db_table
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(
-                f"SELECT (SELECT COUNT(*) FROM {table} WHERE case_id = %s AND kind = %s), "  # noqa: S608 (our table name)
-                f"EXISTS(SELECT 1 FROM {table} WHERE case_id = %s AND user_id = %s AND kind = %s), "
-                f"EXISTS(SELECT 1 FROM {table} WHERE case_id = %s AND user_id = %s AND kind = %s)",
-                [
-                    case_id,
-                    CaseMark.Kind.NUTTIG,
-                    case_id,
-                    user_id,
-                    CaseMark.Kind.NUTTIG,
-                    case_id,
-                    user_id,
-                    CaseMark.Kind.BEWAARD,
-                ],
-            )
-            useful, mine_useful, mine_saved = cursor.fetchone()
-        return useful, bool(mine_useful), bool(mine_saved)
-
-
-class CaseMark(models.Model):
-    """A reader's mark on a case: 'nuttig' (counted, shown to all) or a private bookmark."""
-
-    class Kind(models.TextChoices):
-        NUTTIG = "nuttig", _("Nuttig")
-        BEWAARD = "bewaard", _("Bewaard")
-
-    case = models.ForeignKey(
-        Case, verbose_name=_("praktijkvoorbeeld"), on_delete=models.CASCADE, related_name="marks"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("gebruiker"),
-        on_delete=models.CASCADE,
-        related_name="case_marks",
-    )
-    kind = models.CharField(_("soort"), max_length=10, choices=Kind.choices)
-    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
-
-    objects = CaseMarkQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("markering")
-        verbose_name_plural = _("markeringen")
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["case", "user", "kind"],
-                name="cases_casemark_once_per_kind",
-                violation_error_message=_("U hebt dit praktijkvoorbeeld al zo gemarkeerd."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.user} – {self.get_kind_display()} – {self.case}"
-
-
-class CaseArticle(models.Model):
-    """A case as every reader sees it, rendered in one language (see cases.articles).
-
-    A case is read far more often than it is written, so its article is rendered when
-    it changes and stored here; a case page reads it in one small query. A row
-    is current while its `version` matches the template and translations that made
-    it and `case_updated_at` the case's own `updated_at`."""
-
-    case = models.ForeignKey(
-        Case, verbose_name=_("praktijkvoorbeeld"), on_delete=models.CASCADE, related_name="articles"
-    )
-    language = models.CharField(_("taal"), max_length=10)
-    version = models.CharField(_("versie"), max_length=16)
-    case_updated_at = models.DateTimeField(_("versie van het praktijkvoorbeeld"))
-    html = models.TextField(_("HTML"))
-    # What else the page needs that changes only with the case (cases.views._related,
-    # the linked trajectories), so a page reads it here instead of in more queries.
-    r_levels = models.JSONField(_("R-niveaus"), default=list)
-    has_trajectories = models.BooleanField(_("heeft gekoppelde inkooptrajecten"), default=False)
-    rendered_at = models.DateTimeField(_("opgemaakt op"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("opgemaakt praktijkvoorbeeld")
-        verbose_name_plural = _("opgemaakte praktijkvoorbeelden")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["case", "language"], name="cases_casearticle_one_per_language"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.case} ({self.language})"

@@ -1,12 +1,10 @@
 """User text: plain or Markdown, always rendered as safe, sanitised HTML."""
 
-from django.template import Context, Template
-
-from portal.markdown import render_markdown
+from kit.markdown import render_markdown
 
 
 def _render(text):
-    return Template("{% load portal %}{{ text|markdown }}").render(Context({"text": text}))
+    return str(render_markdown(text))
 
 
 def test_plain_text_becomes_paragraphs_not_escaped_markup():

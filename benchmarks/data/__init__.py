@@ -1,0 +1,1 @@
+"""Realistic data generators for the benchmarks, one module per app."""

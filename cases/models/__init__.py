@@ -1,0 +1,39 @@
+"""The case library (praktijkvoorbeelden) and the knowledge base (kennisbank)."""
+
+from .knowledge import KnowledgeItem
+from .library import (
+    COMMUNITY,
+    PUBLIC,
+    YEAR_MAX,
+    YEAR_MIN,
+    Case,
+    CaseAttachment,
+    CaseLesson,
+    CaseObstacle,
+    CaseQuerySet,
+    CaseStrategy,
+    Dimension,
+    Tag,
+    audience_of,
+)
+from .reading import CaseArticle, CaseMark, CaseMarkQuerySet
+
+__all__ = [
+    "COMMUNITY",
+    "PUBLIC",
+    "YEAR_MAX",
+    "YEAR_MIN",
+    "Case",
+    "CaseArticle",
+    "CaseAttachment",
+    "CaseLesson",
+    "CaseMark",
+    "CaseMarkQuerySet",
+    "CaseObstacle",
+    "CaseQuerySet",
+    "CaseStrategy",
+    "Dimension",
+    "KnowledgeItem",
+    "Tag",
+    "audience_of",
+]

@@ -1,0 +1,46 @@
+"""Plain predicates about trajectories: may this user read or change this? Views call
+these; `Trajectory.objects.visible_to(user)` does the scoping of the non-confidential
+fields (the user's own regions).
+
+Rights come from active memberships (`community.permissions`, so an ended or suspended
+membership grants nothing); staff (platform beheerders) may do everything. Pass a
+trajectory with its organisation selected (`select_related("organisation")`) when a
+shared trajectory's region is asked for in a loop.
+"""
+
+from community import permissions as community_permissions
+from community.models import Membership
+
+EDITOR_ROLES = frozenset({Membership.Role.INKOPER, Membership.Role.COORDINATOR})
+
+
+def can_see_confidential(user, trajectory) -> bool:
+    """May the user read the estimated value, the supplier while the tender runs and the
+    internal notes?
+
+    Active members of the owning organisation (any role) and staff. When the owner
+    shares them (`share_confidential`), also active members of any organisation in the
+    owner's region: the readers of the trajectory itself.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    if trajectory.organisation_id in community_permissions.organisation_ids(user):
+        return True
+    if not trajectory.share_confidential:
+        return False
+    region_id = trajectory.organisation.region_id
+    return region_id is not None and region_id in community_permissions.region_ids(user)
+
+
+def can_edit_trajectory(user, trajectory) -> bool:
+    """May the user change the trajectory? Active inkopers and coordinators of the owning
+    organisation, and staff. A bestuurder reads; sharing grants no editing."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return trajectory.organisation_id in community_permissions.organisation_ids(
+        user, roles=EDITOR_ROLES
+    )

@@ -1,0 +1,1 @@
+"""Admin of progress reporting: requested reports and their status, for staff."""
