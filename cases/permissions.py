@@ -57,7 +57,9 @@ def can_edit_case(user, case: Case) -> bool:
 
 
 def can_submit_case(user, case: Case) -> bool:
-    return can_edit_case(user, case)
+    """Only a draft is submitted, by those who may edit it (staff too: a published or
+    submitted case is never sent back into review by a submit)."""
+    return case.status == Case.Status.CONCEPT and can_edit_case(user, case)
 
 
 def can_review_case(user, case: Case) -> bool:

@@ -8,11 +8,13 @@
 """
 
 import os
+from datetime import timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.utils import timezone
 
 from community.models import Membership
 from tests import factories
@@ -148,10 +150,6 @@ def staff_mfa(staff):
 def former(alfa, charlie_org):
     """Fay left Gemeente Alfa yesterday (her inkoper membership ended) and is now an
     inkoper of Gemeente Charlie in Regio Zwolle."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     user = factories.UserFactory(email="fay@charlie.example", full_name="Fay Former")
     factories.MembershipFactory(
         user=user,
@@ -166,10 +164,16 @@ def former(alfa, charlie_org):
 @pytest.fixture
 def suspended(alfa):
     """Sid, inkoper of Gemeente Alfa, suspended: no other membership."""
-    from django.utils import timezone
-
     user = factories.UserFactory(email="sid@alfa.example", full_name="Sid Suspended")
     factories.MembershipFactory(
         user=user, organisation=alfa, role=Membership.Role.INKOPER, suspended_at=timezone.now()
     )
     return user
+
+
+@pytest.fixture(autouse=True)
+def _organisation_numbers_per_test():
+    """Number each test's organisations from 0: the CBS code is GM and four digits
+    (GM9000 + n), so a session-wide sequence overflows after 1000 organisations, which
+    the access matrix (tests/test_isolation.py) alone creates."""
+    factories.OrganisationFactory.reset_sequence()

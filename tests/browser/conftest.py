@@ -9,6 +9,14 @@ Playwright's own browser download is not used: the tests drive /usr/bin/chromium
 from pathlib import Path
 
 import pytest
+from allauth.mfa import app_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from allauth.mfa.utils import decrypt
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
@@ -95,5 +103,17 @@ def log_in(page):
         form.locator("#id_password").fill(password)
         form.locator("button[type=submit]").click()
         page.wait_for_url(lambda url: "/account/login/" not in url)
+        if "/account/2fa/authenticate/" in page.url:
+            # Two-factor authentication: the code the user's authenticator app shows now.
+            page.locator("main form input[name=code]").fill(totp_code(email))
+            page.locator("main form button[type=submit]").first.click()
+            page.wait_for_url(lambda url: "/account/2fa/authenticate/" not in url)
 
     return _log_in
+
+
+def totp_code(email: str) -> str:
+    """The current code of a user's authenticator (tests.factories.give_totp)."""
+    authenticator = Authenticator.objects.get(user__email=email, type=Authenticator.Type.TOTP)
+    counter = next(iter(yield_hotp_counters_from_time())) + app_settings.TOTP_TOLERANCE
+    return format_hotp_value(hotp_value(decrypt(authenticator.data["secret"]), counter))

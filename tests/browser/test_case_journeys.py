@@ -20,6 +20,7 @@ from cases.models import Case, CaseStrategy, KnowledgeItem
 from community.models import Source
 from procurement import seeding
 from procurement.models import Phase
+from tests import factories
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import TIMEOUT_MS
 
@@ -441,6 +442,7 @@ def find_by_search_without_javascript(page, slug, other_cases):
 
 
 def test_case_from_draft_to_public_search_result(page, new_page, log_in, alice, bob, other_cases):
+    factories.give_totp(bob)  # publishing needs two-factor authentication
     story = Story()
     with story.step("1. alice (inkoper) writes a case and submits it"):
         slug = write_and_submit_case(page, log_in, alice)

@@ -4,8 +4,9 @@ from datetime import UTC, datetime
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
-from django.views.defaults import server_error
+from django.views.defaults import bad_request, server_error
 
 from tests import factories
 
@@ -152,3 +153,14 @@ def test_the_skip_link_is_the_first_link_and_targets_main(client):
     first_link = page.body.find("a")
     assert first_link["href"] == "#inhoud"
     assert page.select_one("main#inhoud") is not None
+
+
+@pytest.mark.django_db
+def test_400_is_dutch_and_in_the_layout(rf):
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    response = bad_request(request, exception=None)
+    assert response.status_code == 400
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.html["lang"] == "nl"
+    assert page.select_one("main#inhoud h1").get_text() == "Ongeldige aanvraag"

@@ -1,0 +1,805 @@
+"""Who may open which address: a persona × route × method matrix generated from the URL
+configuration (the access rules R1–R3 of the membership/MFA fix).
+
+The routes come from walking `get_resolver()`; what each persona gets comes from the
+explicit table ROUTES below (plus pattern entries for the admin and allauth). A route
+in the URL configuration without an entry fails `test_every_route_has_an_entry`: whoever
+adds an address decides who may open it.
+
+The order of the answers (R3): anonymous on a login-required view → login; staff
+without two-factor authentication → TOTP set-up (R2, before any view); a method the
+view does not take → 405; a case the persona may not see → 404; one they see but may
+not change → 403; otherwise the view's own answer.
+"""
+
+import base64
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from cases.models import Case, CaseAttachment, CaseMark
+from tests.cases.factories import CaseFactory
+from tests.cases.posts import case_form_data
+
+# A 1×1 pixel PNG that image libraries open (not just the magic bytes).
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+PERSONAS = (
+    "anonymous",
+    "alice",  # inkoper of Gemeente Alfa (Groene Hart)
+    "bob",  # coordinator of Gemeente Beta, so of the Groene Hart; no MFA
+    "bob_mfa",  # bob with an authenticator app
+    "charlie",  # inkoper of Gemeente Charlie (Regio Zwolle)
+    "dora",  # bestuurder of Gemeente Alfa
+    "staff",  # beheerder without MFA
+    "staff_mfa",  # beheerder with an authenticator app
+    "former",  # Alfa membership ended yesterday; now inkoper of Gemeente Charlie
+    "suspended",  # Alfa membership suspended; nothing else
+)
+WITH_MFA = {"bob_mfa", "staff_mfa"}
+METHODS = ("get", "post")
+
+# --- R1: what each persona may do with each scenario case ------------------------------
+
+CASES = ("public", "community", "draft", "submitted", "charlie_draft")
+ALL = set(PERSONAS)
+MEMBERS = ALL - {"anonymous", "suspended"}  # at least one active membership, or staff
+
+READERS = {
+    "public": ALL,
+    "community": MEMBERS,
+    # The Alfa draft: active Alfa members. Not its author `former` (her Alfa membership
+    # ended), not `suspended`, not bob (a coordinator reads only what is submitted).
+    "draft": {"alice", "dora", "staff", "staff_mfa"},
+    "submitted": {"alice", "dora", "bob", "bob_mfa", "staff", "staff_mfa"},
+    "charlie_draft": {"charlie", "former", "staff", "staff_mfa"},
+}
+# Inkopers and coordinators of the case's organisations change a draft; staff any case.
+# Bestuurders read their organisation's drafts but do not change them.
+EDITORS = {
+    "public": {"staff", "staff_mfa"},
+    "community": {"staff", "staff_mfa"},
+    "draft": {"alice", "staff", "staff_mfa"},
+    "submitted": {"staff", "staff_mfa"},
+    "charlie_draft": {"charlie", "former", "staff", "staff_mfa"},
+}
+# Only a draft is submitted (not even staff "submit" a published case back into review).
+SUBMITTERS = {
+    "draft": {"alice", "staff", "staff_mfa"},
+    "charlie_draft": {"charlie", "former", "staff", "staff_mfa"},
+}
+# A submitted case is published or returned by a coordinator of its region, or staff.
+REVIEWERS = {"submitted": {"bob", "bob_mfa", "staff", "staff_mfa"}}
+
+for _rule in (EDITORS, SUBMITTERS, REVIEWERS):
+    for _case, _personas in _rule.items():
+        assert _personas <= READERS[_case], "who may change a case must also see it"
+
+
+# --- expectations ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expect:
+    """An answer: its status (or the statuses allowed) and, for a redirect, where to.
+
+    Places: "login" (allauth login with ?next=), "admin-login", "mfa" (TOTP set-up),
+    "case" (the target's case page), "admin" (the admin index), "not-gate" (anywhere but
+    login or MFA set-up), or a literal path."""
+
+    status: int | tuple[int, ...]
+    to: str | tuple[str, ...] | None = None
+
+
+LOGIN = Expect(302, "login")
+MFA = Expect(302, "mfa")
+
+
+@dataclass
+class Target:
+    """What a test asks for: the address, the scenario case behind it (if any), the POST
+    body, and for an admin address what a beheerder with MFA gets there."""
+
+    url: str
+    case: Case | None = None
+    data: dict = field(default_factory=dict)
+    staff_get: Expect | None = None  # admin: what a beheerder with MFA gets
+
+
+Rule = Callable[[str, str, Target], Expect]
+
+
+def _gate(persona: str, *, public: bool) -> Expect | None:
+    """What comes before any view: login (R3) and the staff MFA set-up (R2)."""
+    if persona == "anonymous" and not public:
+        return LOGIN
+    if persona == "staff":
+        return MFA
+    return None
+
+
+def _case_of(target_name: str) -> str:
+    return target_name.split("-")[0]
+
+
+def reads(persona, target_name, target):
+    """A public read view (case page, attachment): 200 if visible, else 404."""
+    visible = persona in READERS[_case_of(target_name)]
+    return _gate(persona, public=True) or Expect(200 if visible else 404)
+
+
+def refuses(status: int, *, public: bool) -> Rule:
+    """After the gate, always this status (405 for a wrong method, 404 for no such thing)."""
+
+    def rule(persona, target_name, target):
+        return _gate(persona, public=public) or Expect(status)
+
+    return rule
+
+
+def _changes(who: dict[str, set[str]], success: Expect) -> Rule:
+    """A login-required view that changes a case: 404 unseen, 403 seen, else success."""
+
+    def rule(persona, target_name, target):
+        case = _case_of(target_name)
+        if gate := _gate(persona, public=False):
+            return gate
+        if persona not in READERS[case]:
+            return Expect(404)
+        return success if persona in who.get(case, set()) else Expect(403)
+
+    return rule
+
+
+def reviews(persona, target_name, target):
+    """Publish/return: reviewers without MFA are sent to set it up first (R2)."""
+    expected = _changes(REVIEWERS, Expect(302, "case"))(persona, target_name, target)
+    if expected.status == 302 and expected.to == "case" and persona not in WITH_MFA:
+        return MFA
+    return expected
+
+
+def marks(persona, target_name, target):
+    """Any signed-in reader marks a case; an unknown kind of mark does not exist."""
+    if gate := _gate(persona, public=False):
+        return gate
+    if target_name.endswith("-onzin") or persona not in READERS[_case_of(target_name)]:
+        return Expect(404)
+    return Expect(302, "case")
+
+
+def exports(persona, target_name, target):
+    return _gate(persona, public=True) or Expect(200 if target_name in ("csv", "xlsx") else 404)
+
+
+def bad_key(persona, target_name, target):
+    """allauth's key pages are public and exempt from the MFA set-up: a bad key is a
+    page saying so (200) or 404, never a 5xx."""
+    return Expect((200, 404))
+
+
+# --- admin: one pattern entry for every route under /beheer/ ----------------------------
+
+# bob_mfa: signed in with two-factor authentication, but no staff rights.
+ADMIN_PERSONAS = ("anonymous", "bob_mfa", "staff", "staff_mfa")
+
+
+def admin_access(persona, target_name, target, *, method="get"):
+    if persona == "anonymous":
+        # Model admin views are behind LoginRequiredMiddleware, site views behind
+        # the admin's own login (which sends on to allauth's).
+        return Expect(302, ("login", "admin-login"))
+    if persona == "staff":
+        return MFA
+    if persona != "staff_mfa":
+        # Signed in without staff rights: the admin login, which refuses them (403).
+        return Expect((302, 403), ("admin-login", "admin"))
+    if method == "post":  # an empty POST: an invalid form, a confirmation page, a 405
+        return Expect((200, 302, 400, 403, 404, 405), "not-gate")
+    return target.staff_get
+
+
+# What a beheerder with MFA gets from the admin's own pages when they differ from 200.
+ADMIN_SITE_PAGES = {
+    "login": Expect(302, "admin"),  # already signed in
+    "logout": Expect(405),  # logging out is a POST
+    "autocomplete": Expect(403),  # without its parameters
+}
+
+
+def _admin_staff_get(name: str, *, exists: bool = True) -> Expect:
+    if not exists:  # an object that is not there: 404 or back to the index
+        return Expect((302, 404), "admin")
+    return ADMIN_SITE_PAGES.get(name, Expect(200))
+
+
+def _model_admin(callback):
+    """The ModelAdmin behind an admin URL, if any (wrapped by ModelAdmin.get_urls or by
+    admin_view around a ModelAdmin method)."""
+    model_admin = getattr(callback, "model_admin", None)
+    if model_admin is None:
+        model_admin = getattr(getattr(callback, "__wrapped__", None), "__self__", None)
+    return model_admin if hasattr(model_admin, "model") else None
+
+
+# --- the URL configuration -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UrlRoute:
+    name: str  # "cases:case_detail"; an unnamed route: "admin:<beheer/(?P<url>.*)$>"
+    pattern: str
+    callback: Callable
+    has_parameter: bool
+
+
+def _takes_parameter(pattern) -> bool:
+    # Both path() converters and re_path() groups are groups of the compiled pattern.
+    return pattern.regex.groups > 0
+
+
+def url_routes(resolver=None, prefix="", namespace="", inherited=False):
+    """Every route of the URL configuration, with its namespaced name."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        takes = inherited or _takes_parameter(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from url_routes(entry, prefix + str(entry.pattern), inner, takes)
+        else:
+            pattern = prefix + str(entry.pattern)
+            name = f"{namespace}{entry.name}" if entry.name else f"{namespace}<{pattern}>"
+            yield UrlRoute(name, pattern, entry.callback, takes)
+
+
+def _fill(pattern: str, values: dict) -> str:
+    """The path of an unnamed route (it cannot be reversed): its parameters filled in."""
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m[1]]), pattern)
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m[1]]), path)
+    return "/" + path.replace("^", "").replace("$", "")
+
+
+# --- the scenario ----------------------------------------------------------------------
+
+
+class World:
+    """The scenario, made on first use, so a test creates only what it touches."""
+
+    def __init__(self, request):
+        self._request = request
+
+    def fixture(self, name):
+        return self._request.getfixturevalue(name)
+
+    def user(self, persona):
+        return None if persona == "anonymous" else self.fixture(persona)
+
+    def _alfa_case(self, **kwargs):
+        return CaseFactory(
+            organisations=[self.fixture("alfa")], region=self.fixture("groene_hart"), **kwargs
+        )
+
+    @cached_property
+    def public(self):
+        return self._alfa_case(public=True, slug="openbaar-alfa", author=self.fixture("alice"))
+
+    @cached_property
+    def community(self):
+        return self._alfa_case(published=True, slug="community-alfa", author=self.fixture("alice"))
+
+    @cached_property
+    def draft(self):
+        case = self._alfa_case(slug="concept-alfa", author=self.fixture("former"))
+        self.attachment(case)
+        return case
+
+    @cached_property
+    def submitted(self):
+        return self._alfa_case(submitted=True, slug="ingediend-alfa", author=self.fixture("alice"))
+
+    @cached_property
+    def charlie_draft(self):
+        return CaseFactory(
+            slug="concept-charlie",
+            author=self.fixture("charlie"),
+            organisations=[self.fixture("charlie_org")],
+            region=self.fixture("zwolle"),
+        )
+
+    def case(self, name) -> Case:
+        return getattr(self, name)
+
+    def make(self, *names) -> list[Case]:
+        return [self.case(name) for name in names]
+
+    def attachment(self, case) -> CaseAttachment:
+        return case.attachments.first() or CaseAttachment.objects.create(
+            case=case,
+            file=ContentFile(PNG, name="foto.png"),
+            title="Foto van de stoelen",
+            content_type="image/png",
+            size=len(PNG),
+        )
+
+
+def _case_url(name):
+    def build(world, route):
+        case = world.case(name)
+        return Target(reverse(route.name, kwargs={"slug": case.slug}), case=case)
+
+    return build
+
+
+def _edit_target(name):
+    def build(world, route):
+        case = world.case(name)
+        data = case_form_data(
+            organisations=list(case.organisations.all()),
+            region=case.region_id,
+            title=case.title,
+        )
+        return Target(reverse(route.name, kwargs={"slug": case.slug}), case=case, data=data)
+
+    return build
+
+
+def _review_target(name, data):
+    def build(world, route):
+        case = world.case(name)
+        return Target(reverse(route.name, kwargs={"slug": case.slug}), case=case, data=data)
+
+    return build
+
+
+def _mark_target(name, kind):
+    def build(world, route):
+        case = world.case(name)
+        return Target(reverse(route.name, kwargs={"slug": case.slug, "kind": kind}), case=case)
+
+    return build
+
+
+def _attachment_target(name, *, through=None):
+    """The case's own attachment; `through`: asked for via another case's address."""
+
+    def build(world, route):
+        case = world.case(name)
+        attachment = world.attachment(case)
+        slug = world.case(through).slug if through else case.slug
+        return Target(reverse(route.name, kwargs={"slug": slug, "pk": attachment.pk}), case=case)
+
+    return build
+
+
+def _export_target(file_format):
+    def build(world, route):
+        world.make("public", "community")  # something to export
+        return Target(reverse(route.name, kwargs={"file_format": file_format}))
+
+    return build
+
+
+def _page_target(world, route):
+    return Target(reverse(route.name))
+
+
+def _allauth_key_target(world, route):
+    if route.name == "account_confirm_email":
+        return Target(reverse(route.name, kwargs={"key": "geen-geldige-sleutel"}))
+    return Target(reverse(route.name, kwargs={"uidb36": "zz", "key": "geen-geldige-sleutel"}))
+
+
+def _admin_target(world, route):
+    """A sample address of an admin route: an existing object where the scenario has one
+    (the public case, the users, their memberships…), else an id that does not exist."""
+    world.make("public")  # so cases, users, organisations and memberships exist
+    name = route.name.removeprefix("admin:")
+    if name == "app_list":
+        return Target(reverse(route.name, kwargs={"app_label": "cases"}), staff_get=Expect(200))
+    if name == "view_on_site":
+        content_type = ContentType.objects.get_for_model(Case)
+        return Target(
+            reverse(route.name, args=[content_type.pk, world.public.pk]),
+            staff_get=Expect(302, world.public.get_absolute_url()),
+        )
+    if not route.has_parameter:
+        return Target(reverse(route.name), staff_get=_admin_staff_get(name))
+    model_admin = _model_admin(route.callback)
+    if model_admin is None:  # the catch-all
+        return Target(_fill(route.pattern, {"url": "bestaat-niet/"}), staff_get=Expect(404))
+    obj = model_admin.model._default_manager.order_by("pk").first()
+    object_id = obj.pk if obj is not None else 0
+    if name.startswith("<"):  # <path:object_id>/ → the change page
+        url = _fill(route.pattern, {"object_id": object_id})
+        return Target(url, staff_get=Expect(302, f"{url}change/"))
+    if name.endswith("_simple_history"):
+        record = obj.history.first() if obj is not None else None
+        return Target(
+            reverse(route.name, args=[object_id, record.history_id if record else 0]),
+            staff_get=_admin_staff_get(name, exists=record is not None),
+        )
+    if name == "auth_user_password_change":
+        url = reverse(route.name, kwargs={"id": object_id})
+    else:
+        url = reverse(route.name, kwargs={"object_id": object_id})
+    return Target(url, staff_get=_admin_staff_get(name, exists=obj is not None))
+
+
+# --- the table -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """How to address a route for each target, and what each persona gets per method."""
+
+    targets: dict[str, Callable[[World, UrlRoute], Target]]
+    get: Rule
+    post: Rule
+    personas: tuple[str, ...] = PERSONAS
+    methods: tuple[str, ...] = METHODS
+
+
+CHECKLIST = {
+    "no_contract_values": "on",
+    "no_running_tender_suppliers": "on",
+    "no_personal_data": "on",
+}
+PUBLISH = {"visibility": Case.Visibility.COMMUNITY, **CHECKLIST}
+RETURN = {"comment": "Haal de bedragen uit de offerte weg."}
+
+ROUTES: dict[str, Entry] = {
+    # --- routes with a parameter (the point of this module) ---
+    "cases:case_detail": Entry(
+        targets={name: _case_url(name) for name in CASES},
+        get=reads,
+        post=refuses(405, public=True),
+    ),
+    "cases:case_update": Entry(
+        targets={name: _edit_target(name) for name in CASES},
+        get=_changes(EDITORS, Expect(200)),
+        post=_changes(EDITORS, Expect(302, "case")),
+    ),
+    "cases:case_submit": Entry(
+        targets={name: _case_url(name) for name in CASES},
+        get=refuses(405, public=False),
+        post=_changes(SUBMITTERS, Expect(302, "case")),
+    ),
+    "cases:case_publish": Entry(
+        targets={name: _review_target(name, PUBLISH) for name in CASES},
+        get=refuses(405, public=False),
+        post=reviews,
+    ),
+    "cases:case_return": Entry(
+        targets={name: _review_target(name, RETURN) for name in CASES},
+        get=refuses(405, public=False),
+        post=reviews,
+    ),
+    "cases:case_mark": Entry(
+        targets={
+            **{f"{name}-bewaard": _mark_target(name, CaseMark.Kind.BEWAARD) for name in CASES},
+            "public-nuttig": _mark_target("public", CaseMark.Kind.NUTTIG),
+            "public-onzin": _mark_target("public", "onzin"),
+        },
+        get=refuses(405, public=False),
+        post=marks,
+    ),
+    "cases:case_attachment": Entry(
+        targets={
+            **{name: _attachment_target(name) for name in CASES},
+            # The draft's attachment asked for through the public case's address.
+            "draft-via-public": _attachment_target("draft", through="public"),
+        },
+        get=lambda persona, name, target: (
+            refuses(404, public=True)(persona, name, target)
+            if name == "draft-via-public"
+            else reads(persona, name, target)
+        ),
+        post=refuses(405, public=True),
+    ),
+    "cases:case_export": Entry(
+        targets={name: _export_target(name) for name in ("csv", "xlsx", "pdf")},
+        get=exports,
+        post=refuses(405, public=True),
+    ),
+    "account_confirm_email": Entry(
+        targets={"bad-key": _allauth_key_target}, get=bad_key, post=bad_key
+    ),
+    "account_reset_password_from_key": Entry(
+        targets={"bad-key": _allauth_key_target}, get=bad_key, post=bad_key
+    ),
+}
+
+
+def _page(*, public=True, get_status=200, post_status=405, who=None, other=403):
+    """A page without parameters: `who` (if given) may use it, others get `other`."""
+
+    def status_for(persona, status):
+        return status if who is None or persona in who else other
+
+    return Entry(
+        targets={"page": _page_target},
+        get=lambda persona, name, target: (
+            _gate(persona, public=public) or Expect(status_for(persona, get_status))
+        ),
+        post=lambda persona, name, target: (
+            _gate(persona, public=public) or Expect(status_for(persona, post_status))
+        ),
+    )
+
+
+def _exempt(get: Expect, post: Expect):
+    """Not behind login nor the MFA set-up (R2): the same answer for everyone."""
+    return Entry(
+        targets={"page": _page_target},
+        get=lambda persona, name, target: get,
+        post=lambda persona, name, target: post,
+    )
+
+
+WRITERS = {"alice", "bob", "bob_mfa", "charlie", "former", "staff_mfa"}
+ROUTES.update(
+    {
+        "portal:home": _page(),
+        "portal:accessibility": _page(),
+        "portal:privacy": _page(),
+        "cases:case_list": _page(),
+        "cases:knowledge_list": _page(),
+        "cases:case_bookmarks": _page(public=False),
+        # An empty POST is an invalid form (400) for those who may write.
+        "cases:case_create": _page(public=False, post_status=400, who=WRITERS),
+        "security_txt": _exempt(Expect(200), Expect(405)),
+        "health": _exempt(Expect(200), Expect(405)),
+        "set_language": _exempt(Expect(302, "/"), Expect(302, "/")),
+    }
+)
+
+
+def _allauth_page(persona, name, target):
+    """allauth's own pages (login, logout, e-mail, MFA) are exempt from the MFA set-up."""
+    return Expect((200, 302, 400, 404, 405), "not-mfa")
+
+
+# Pattern entries: whole families of routes with one rule.
+PATTERNS: list[tuple[Callable[[UrlRoute], bool], Entry]] = [
+    (
+        lambda route: route.name.startswith("admin:"),
+        # Every admin route with GET; POST on a sample (test_admin_posts_need_staff_with_mfa).
+        Entry(
+            targets={"sample": _admin_target},
+            get=admin_access,
+            post=lambda persona, name, target: admin_access(persona, name, target, method="post"),
+            personas=ADMIN_PERSONAS,
+            methods=("get",),
+        ),
+    ),
+    (
+        lambda route: route.pattern.startswith("account/") and not route.has_parameter,
+        Entry(
+            targets={"page": _page_target},
+            get=_allauth_page,
+            post=_allauth_page,
+            personas=("anonymous", "alice", "staff", "staff_mfa"),
+        ),
+    ),
+]
+
+
+def entry_for(route: UrlRoute) -> Entry | None:
+    if route.name in ROUTES:
+        return ROUTES[route.name]
+    for matches, entry in PATTERNS:
+        if matches(route):
+            return entry
+    return None
+
+
+ALL_ROUTES = {route.name: route for route in url_routes()}
+MATRIX = [
+    pytest.param(
+        route.name, target, persona, method, id=f"{route.name}|{target}|{persona}|{method}"
+    )
+    for route in ALL_ROUTES.values()
+    if (entry := entry_for(route)) is not None
+    for target in entry.targets
+    for persona in entry.personas
+    for method in entry.methods
+]
+
+
+# --- the tests -------------------------------------------------------------------------
+
+
+def test_every_route_has_an_entry():
+    """A new address must say who may open it: add it to ROUTES."""
+    missing = [route.name for route in ALL_ROUTES.values() if entry_for(route) is None]
+    assert missing == [], f"routes without an entry in tests/test_isolation.py: {missing}"
+
+
+def test_the_walk_finds_the_routes_with_parameters():
+    with_parameter = {name for name, route in ALL_ROUTES.items() if route.has_parameter}
+    assert {
+        "cases:case_detail",
+        "cases:case_attachment",
+        "cases:case_mark",
+        "cases:case_export",
+        "account_confirm_email",
+        "admin:cases_case_change",
+    } <= with_parameter
+    assert "cases:case_list" not in with_parameter
+
+
+def test_no_entry_is_left_without_a_route():
+    """An entry for a route that no longer exists is a rule nobody tests."""
+    assert set(ROUTES) - set(ALL_ROUTES) == set()
+
+
+def _leads_to(location: str, place: str, target: Target) -> bool:
+    path = urlsplit(location).path
+    match place:
+        case "login":
+            return location.startswith(reverse("account_login") + "?next=")
+        case "admin-login":
+            return path == reverse("admin:login")
+        case "mfa":
+            return path == reverse("mfa_activate_totp")
+        case "not-mfa":
+            return path != reverse("mfa_activate_totp")
+        case "not-gate":
+            return not any(_leads_to(location, p, target) for p in ("login", "admin-login", "mfa"))
+        case "case":
+            return location == target.case.get_absolute_url()
+        case "admin":
+            return path == reverse("admin:index")
+        case _:
+            return path == urlsplit(place).path
+
+
+def assert_answer(response, expected: Expect, target: Target):
+    statuses = expected.status if isinstance(expected.status, tuple) else (expected.status,)
+    location = response.get("Location", "")
+    assert response.status_code in statuses, (
+        f"{response.status_code} (to {location!r}), expected {expected}"
+    )
+    if response.status_code == 302 and expected.to is not None:
+        places = expected.to if isinstance(expected.to, tuple) else (expected.to,)
+        assert any(_leads_to(location, place, target) for place in places), (
+            f"redirects to {location!r}, expected {places}"
+        )
+
+
+def _fingerprint(case: Case):
+    case.refresh_from_db()
+    return (
+        case.status,
+        case.visibility,
+        case.title,
+        case.region_id,
+        case.review_comment,
+        case.published_at,
+        case.marks.count(),
+    )
+
+
+@pytest.mark.parametrize(("route_name", "target_name", "persona", "method"), MATRIX)
+def test_each_persona_gets_what_the_rules_say(
+    db, client, request, route_name, target_name, persona, method
+):
+    route = ALL_ROUTES[route_name]
+    entry = entry_for(route)
+    world = World(request)
+    user = world.user(persona)  # first: the admin samples depend on who exists
+    target = entry.targets[target_name](world, route)
+    before = _fingerprint(target.case) if target.case is not None else None
+    if user is not None:
+        client.force_login(user)
+
+    response = getattr(client, method)(target.url, target.data if method == "post" else {})
+
+    expected = (entry.get if method == "get" else entry.post)(persona, target_name, target)
+    assert_answer(response, expected, target)
+    if before is not None and not (expected.status == 302 and expected.to == "case"):
+        assert _fingerprint(target.case) == before, "a refused request changed the case"
+
+
+ADMIN_POST_SAMPLE = [
+    "admin:index",
+    "admin:cases_case_change",
+    "admin:cases_case_delete",
+    "admin:community_membership_change",
+    "admin:community_user_change",
+]
+
+
+@pytest.mark.parametrize("persona", ADMIN_PERSONAS)
+@pytest.mark.parametrize("route_name", ADMIN_POST_SAMPLE)
+def test_admin_posts_need_staff_with_mfa(db, client, request, route_name, persona):
+    route = ALL_ROUTES[route_name]
+    world = World(request)
+    user = world.user(persona)
+    target = _admin_target(world, route)
+    if user is not None:
+        client.force_login(user)
+
+    response = client.post(target.url, {})
+
+    assert_answer(response, admin_access(persona, route_name, target, method="post"), target)
+
+
+# --- R1 on the contents of pages: lists, exports, bookmarks ----------------------------
+
+
+def _export_titles(response) -> set[str]:
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return {row[0] for row in list(csv.reader(io.StringIO(text), delimiter=";"))[1:]}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_export_holds_only_what_the_persona_may_browse(db, client, request, persona):
+    world = World(request)
+    user = world.user(persona)
+    public, community = world.public, world.community
+    world.make("draft", "submitted")  # never exported
+    if user is not None:
+        client.force_login(user)
+
+    response = client.get(reverse("cases:case_export", kwargs={"file_format": "csv"}))
+
+    if persona == "staff":
+        assert_answer(response, MFA, Target(""))
+        return
+    assert response.status_code == 200
+    expected = {public.title} | ({community.title} if persona in READERS["community"] else set())
+    assert _export_titles(response) == expected
+
+
+def test_an_ended_membership_takes_the_draft_out_of_the_authors_lists(db, client, request):
+    """`former` wrote the Alfa draft and bookmarked it while she was at Alfa; now that
+    her membership has ended it is in none of her lists."""
+    world = World(request)
+    former, draft = world.fixture("former"), world.draft
+    CaseMark.objects.create(case=draft, user=former, kind=CaseMark.Kind.BEWAARD)
+    client.force_login(former)
+
+    bookmarks = client.get(reverse("cases:case_bookmarks"))
+    case_list = client.get(reverse("cases:case_list"))
+
+    assert bookmarks.status_code == case_list.status_code == 200
+    assert draft.slug.encode() not in bookmarks.content
+    assert draft.get_absolute_url().encode() not in case_list.content
+
+
+def test_a_suspended_member_browses_as_the_public(db, client, request):
+    world = World(request)
+    public, community = world.public, world.community
+    client.force_login(world.fixture("suspended"))
+
+    response = client.get(reverse("cases:case_list"))
+
+    assert response.status_code == 200
+    assert public.get_absolute_url().encode() in response.content
+    assert community.get_absolute_url().encode() not in response.content
+
+
+def test_suspending_takes_effect_at_once_for_a_signed_in_user(db, client, request):
+    """No per-session memory of rights: the next request after the suspension is refused."""
+    world = World(request)
+    alice, draft = world.fixture("alice"), world.draft
+    client.force_login(alice)
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+    alice.memberships.update(suspended_at=timezone.now())
+
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.post(reverse("cases:case_submit", args=[draft.slug])).status_code == 404
