@@ -15,8 +15,9 @@ After a change `cases.services.case_changed` has the worker render the articles 
 (cases.tasks.articles_render), so readers find them ready; a page that finds no current
 article renders and stores it itself (`stored`).
 
-Next to the HTML a row keeps the case's R-levels (for related cases), which change only
-with the case.
+Next to the HTML a row keeps what else a page needs that changes only with the case: its
+R-levels (for related cases) and whether trajectories are linked to it (a writer that
+links one calls `case_changed` like any other).
 """
 
 import hashlib
@@ -26,6 +27,7 @@ from pathlib import Path
 
 import django
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
@@ -72,6 +74,9 @@ def _load(case_ids: Iterable[int]) -> list[Case]:
     return list(
         Case.objects.filter(pk__in=list(case_ids))
         .defer("search_vector")
+        .annotate(
+            has_trajectories=Exists(Case.trajectories.through.objects.filter(case=OuterRef("pk")))
+        )
         .prefetch_related("attachments", "obstacles", "lessons", "strategies")
     )
 
@@ -119,6 +124,7 @@ def store(case_ids: Iterable[int], langs: Iterable[str] | None = None) -> dict:
                     case_updated_at=case.updated_at,
                     html=render(case, language),
                     r_levels=levels,
+                    has_trajectories=case.has_trajectories,
                 )
                 rendered[case.pk, language] = article
                 rows.append(article)
@@ -131,6 +137,7 @@ def store(case_ids: Iterable[int], langs: Iterable[str] | None = None) -> dict:
                 "case_updated_at",
                 "html",
                 "r_levels",
+                "has_trajectories",
                 "rendered_at",
             ],
         )

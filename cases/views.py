@@ -5,10 +5,6 @@ change 403, a GET on an action 405."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import (
-    Exists,
-    OuterRef,
-)
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
@@ -17,13 +13,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import articles, export, filters, forms, listing, permissions, services
+from cases import articles, export, facets, filters, forms, listing, permissions, services
 from cases.models import (
+    COMMUNITY,
     Case,
     CaseAttachment,
     CaseMark,
-    CaseStrategy,
     KnowledgeItem,
+    audience_of,
 )
 from procurement.models import Trajectory
 
@@ -57,7 +54,7 @@ def _in_progress(user):
 
 
 def _get_visible_case(request, slug) -> Case:
-    return get_object_or_404(Case.objects.visible_to(request.user), slug=slug)
+    return get_object_or_404(Case.objects.visible_to(request.user).for_page(), slug=slug)
 
 
 @login_not_required
@@ -87,6 +84,7 @@ def _render_detail(request, case, publish_form=None, return_form=None, status=20
     can_review = permissions.can_review_case(user, case)
     context = {
         "case": case,
+        **case.shown_names(),
         "article_html": mark_safe(article.html),  # noqa: S308 (our template, escaped there)
         "related": _related(user, case, article.r_levels),
         "useful_count": useful_count,
@@ -95,7 +93,7 @@ def _render_detail(request, case, publish_form=None, return_form=None, status=20
         "trajectories": case.trajectories.filter(
             pk__in=Trajectory.objects.visible_to(user).values("pk")
         ).select_related("organisation")
-        if user.is_authenticated
+        if user.is_authenticated and article.has_trajectories
         else [],
         "history": _history(case) if permissions.can_see_history(user, case) else None,
         "can_edit": can_edit,
@@ -109,20 +107,24 @@ def _render_detail(request, case, publish_form=None, return_form=None, status=20
 
 
 def _related(user, case, levels, limit=3):
-    """Up to three published cases: the newest of the same sector, completed with the
-    newest that share an R-level. Each is a walk down the newest-first index that stops
-    after a few rows; the second runs only when the sector has too few."""
-    published = (
-        Case.objects.published_for(user).exclude(pk=case.pk).order_by("-published_at", "-id")
-    )
-    found = []
-    if case.sector:
-        found = list(published.filter(sector=case.sector).values("slug", "title")[:limit])
-        published = published.exclude(sector=case.sector)  # all of them are in `found`
+    """Up to three published cases the reader may browse: the most recent of the same
+    sector, completed with the most recent that share an R-level. Picked from the facet
+    index (bit operations), then read in one query by id."""
+    index = facets.current()
+    audience = facets.PUBLISHED if audience_of(user) == COMMUNITY else facets.PUBLIC
+    others = index.get(audience) & ~(1 << case.pk)
+    sector = index.get(("sector", case.sector)) if case.sector else 0
+    found = facets.highest(others & sector, limit)
     if len(found) < limit and levels:
-        shared = CaseStrategy.objects.filter(case=OuterRef("pk"), r_level__in=levels)
-        found += published.filter(Exists(shared)).values("slug", "title")[: limit - len(found)]
-    return found
+        shared = 0
+        for level in levels:
+            shared |= index.get(("r", level))
+        found += facets.highest(others & shared & ~sector, limit - len(found))
+    if not found:
+        return []
+    rows = Case.objects.published_for(user).filter(pk__in=found).values("pk", "slug", "title")
+    by_id = {row["pk"]: row for row in rows}
+    return [by_id[pk] for pk in found if pk in by_id]
 
 
 def _history(case, limit=10):

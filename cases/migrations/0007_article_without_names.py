@@ -17,10 +17,6 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "opgemaakte praktijkvoorbeelden",
             },
         ),
-        migrations.RemoveField(
-            model_name="casearticle",
-            name="has_trajectories",
-        ),
         migrations.AlterConstraint(
             model_name="casearticle",
             name="cases_casearticle_one_per_language",

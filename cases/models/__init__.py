@@ -3,6 +3,7 @@
 from .knowledge import KnowledgeItem
 from .library import (
     COMMUNITY,
+    LONG_FIELDS,
     PUBLIC,
     YEAR_MAX,
     YEAR_MIN,
@@ -20,6 +21,7 @@ from .reading import CaseArticle, CaseMark, CaseMarkQuerySet
 
 __all__ = [
     "COMMUNITY",
+    "LONG_FIELDS",
     "PUBLIC",
     "YEAR_MAX",
     "YEAR_MIN",

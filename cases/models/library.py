@@ -82,11 +82,11 @@ class CaseQuerySet(models.QuerySet):
         )
 
     def for_page(self):
-        """What a case page shows besides its stored article: the names kept elsewhere."""
-        return (
-            self.defer("search_vector")
-            .select_related("region", "product_category", "source", "contact")
-            .prefetch_related("organisations", "tags")
+        """What a case page shows besides its stored article and the names of its
+        organisations and keywords (`Case.shown_names`): read live, so a rename shows at
+        once."""
+        return self.defer("search_vector").select_related(
+            "region", "product_category", "source", "contact"
         )
 
     def visible_to(self, user):
@@ -266,6 +266,19 @@ class Case(SourcedModel):
 
     def get_absolute_url(self):
         return reverse("cases:case_detail", args=[self.slug])
+
+    def shown_names(self) -> dict[str, list[str]]:
+        """The names of its organisations and keywords, sorted (two small queries)."""
+        return {
+            "organisation_names": sorted(
+                Case.organisations.through.objects.filter(case=self.pk).values_list(
+                    "organisation__name", flat=True
+                )
+            ),
+            "tag_names": sorted(
+                Case.tags.through.objects.filter(case=self.pk).values_list("tag__name", flat=True)
+            ),
+        }
 
 
 class CaseStrategy(models.Model):

@@ -92,6 +92,9 @@ class CaseArticle(models.Model):
     html = models.TextField(_("HTML"))
     # The case's R-levels, for its related cases (cases.views._related).
     r_levels = models.JSONField(_("R-niveaus"), default=list)
+    # Whether trajectories are linked to it (the links are the case's own, changed
+    # through its writers), so a page without links asks nothing more.
+    has_trajectories = models.BooleanField(_("heeft gekoppelde inkooptrajecten"), default=False)
     rendered_at = models.DateTimeField(_("opgemaakt op"), auto_now=True)
 
     class Meta:
