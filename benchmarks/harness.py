@@ -14,6 +14,7 @@ import random
 import statistics
 import time
 import uuid
+from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -107,7 +108,7 @@ class Speedup:
     at_least: float
 
 
-class Suite:
+class Suite(ABC):
     """What one part of the portal measures. Subclasses fill in the hooks; the harness
     calls `prepare` once in the scratch database, then per size `load` (add data up to
     `size`), clears the cache, calls `scenarios` and measures them."""
@@ -115,14 +116,16 @@ class Suite:
     name = ""
     speedups: list[Speedup] = []
 
-    def prepare(self, bench: "Bench") -> None:
+    def prepare(self, bench: "Bench") -> None:  # noqa: B027 (an optional hook)
         """Reference data, users and clients; called once."""
 
+    @abstractmethod
     def load(self, bench: "Bench", size: int) -> None:
-        raise NotImplementedError
+        """Add data up to `size`."""
 
+    @abstractmethod
     def scenarios(self, bench: "Bench", size: int) -> list[Scenario]:
-        raise NotImplementedError
+        """What to measure at this size."""
 
     def summary(self, bench: "Bench", size: int, timings: "Timings") -> list[str]:
         """Extra lines printed under the table of a size (e.g. what the varied

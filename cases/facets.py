@@ -54,6 +54,10 @@ class Index:
     def values(self, facet: str) -> list:
         return [value for name, value in self.bits if name == facet]
 
+    def browsable(self, audience: str) -> int:
+        """The published cases an audience browses (as `CaseQuerySet.published_to`)."""
+        return self.get(PUBLISHED if audience == COMMUNITY else PUBLIC)
+
 
 _copy: Index | None = None  # this process's copy of the index (see `current`)
 
@@ -275,7 +279,7 @@ def counts(choice: Choice, facets: list[str]) -> dict:
     facets narrow). Under "_total" the number of results of the whole choice, under
     "_matches" their bitmap."""
     index = current()
-    base = index.get(PUBLISHED if choice.audience == COMMUNITY else PUBLIC)
+    base = index.browsable(choice.audience)
     if choice.matched is not None:
         base &= choice.matched
     names = _names()
@@ -317,4 +321,19 @@ def highest(bits: int, n: int) -> list[int]:
                     return found
                 byte ^= 1 << bit
             bit -= 1
+    return found
+
+
+def related(audience: str, case_id: int, sector: str, levels: list[int], limit: int) -> list[int]:
+    """Ids of up to `limit` cases an audience browses, besides this one: the most recent
+    of the same sector, completed with the most recent that share an R-level."""
+    index = current()
+    others = index.browsable(audience) & ~(1 << case_id)
+    same_sector = index.get(("sector", sector)) if sector else 0
+    found = highest(others & same_sector, limit)
+    if len(found) < limit and levels:
+        shared = 0
+        for level in levels:
+            shared |= index.get(("r", level))
+        found += highest(others & shared & ~same_sector, limit - len(found))
     return found

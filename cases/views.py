@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases import articles, export, facets, filters, forms, listing, permissions, services
 from cases.models import (
-    COMMUNITY,
     Case,
     CaseAttachment,
     CaseMark,
@@ -107,19 +106,9 @@ def _render_detail(request, case, publish_form=None, return_form=None, status=20
 
 
 def _related(user, case, levels, limit=3):
-    """Up to three published cases the reader may browse: the most recent of the same
-    sector, completed with the most recent that share an R-level. Picked from the facet
-    index (bit operations), then read in one query by id."""
-    index = facets.current()
-    audience = facets.PUBLISHED if audience_of(user) == COMMUNITY else facets.PUBLIC
-    others = index.get(audience) & ~(1 << case.pk)
-    sector = index.get(("sector", case.sector)) if case.sector else 0
-    found = facets.highest(others & sector, limit)
-    if len(found) < limit and levels:
-        shared = 0
-        for level in levels:
-            shared |= index.get(("r", level))
-        found += facets.highest(others & shared & ~sector, limit - len(found))
+    """Up to three published cases the reader may browse, related to this one (picked
+    from the facet index), read in one query by id."""
+    found = facets.related(audience_of(user), case.pk, case.sector, levels, limit)
     if not found:
         return []
     rows = Case.objects.published_for(user).filter(pk__in=found).values("pk", "slug", "title")

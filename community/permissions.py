@@ -26,6 +26,12 @@ def _memberships(user) -> list[tuple[str, int, int | None]]:
     return user._portal_memberships
 
 
+def forget_memberships(user) -> None:
+    """Drop the user's memberships kept for this request (`_memberships`): after a
+    change to them, the next question reads them again."""
+    user.__dict__.pop("_portal_memberships", None)
+
+
 def roles_of(user) -> set[str]:
     """The roles a user holds in any organisation (empty for anonymous users)."""
     if not user.is_authenticated:

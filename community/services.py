@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community import permissions
 from community.models import (
     MaturityAspect,
     Membership,
@@ -23,12 +24,6 @@ from community.models import (
     ThemegroupMembership,
     User,
 )
-
-
-def _forget_cached_roles(user: User) -> None:
-    """community.permissions keeps a user's active memberships on the user object for
-    the request; a change to them must not be answered from that copy."""
-    user.__dict__.pop("_portal_memberships", None)
 
 
 @transaction.atomic
@@ -80,7 +75,7 @@ def membership_create(
     membership = Membership(user=user, organisation=organisation, role=role)
     membership.full_clean()
     membership.save()
-    _forget_cached_roles(user)
+    permissions.forget_memberships(user)
     return membership
 
 
@@ -98,7 +93,7 @@ def membership_end(
     membership.ended_at = ended_at
     membership.full_clean()
     membership.save(update_fields=["ended_at"])
-    _forget_cached_roles(membership.user)
+    permissions.forget_memberships(membership.user)
     return membership
 
 
@@ -110,7 +105,7 @@ def membership_suspend(*, actor: User, membership: Membership) -> Membership:
     membership.suspended_at = timezone.now()
     membership.full_clean()
     membership.save(update_fields=["suspended_at"])
-    _forget_cached_roles(membership.user)
+    permissions.forget_memberships(membership.user)
     return membership
 
 
@@ -122,7 +117,7 @@ def membership_resume(*, actor: User, membership: Membership) -> Membership:
     membership.suspended_at = None
     membership.full_clean()
     membership.save(update_fields=["suspended_at"])
-    _forget_cached_roles(membership.user)
+    permissions.forget_memberships(membership.user)
     return membership
 
 

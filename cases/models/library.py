@@ -146,7 +146,7 @@ class Case(SourcedModel):
     )
     themegroup = models.ForeignKey(
         Themegroup,
-        verbose_name=_("themegroep"),
+        verbose_name=_("themagroep"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

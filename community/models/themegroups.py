@@ -23,14 +23,14 @@ class Themegroup(models.Model):
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("themegroep")
-        verbose_name_plural = _("themegroepen")
+        verbose_name = _("themagroep")
+        verbose_name_plural = _("themagroepen")
         ordering = ["region__name", "name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["region", "slug"],
                 name="community_themegroup_unique_slug_per_region",
-                violation_error_message=_("Deze regio heeft al een themegroep met deze slug."),
+                violation_error_message=_("Deze regio heeft al een themagroep met deze slug."),
             ),
         ]
 
@@ -48,7 +48,7 @@ class ThemegroupMembership(models.Model):
 
     themegroup = models.ForeignKey(
         Themegroup,
-        verbose_name=_("themegroep"),
+        verbose_name=_("themagroep"),
         on_delete=models.CASCADE,
         related_name="memberships",
     )
@@ -62,14 +62,14 @@ class ThemegroupMembership(models.Model):
     joined_at = models.DateTimeField(_("lid sinds"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("themegroeplidmaatschap")
-        verbose_name_plural = _("themegroeplidmaatschappen")
+        verbose_name = _("themagroeplidmaatschap")
+        verbose_name_plural = _("themagroeplidmaatschappen")
         ordering = ["themegroup", "user__full_name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["themegroup", "user"],
                 name="community_themegroupmembership_unique",
-                violation_error_message=_("Deze persoon is al lid van deze themegroep."),
+                violation_error_message=_("Deze persoon is al lid van deze themagroep."),
             ),
         ]
 
@@ -82,7 +82,7 @@ class Meeting(models.Model):
 
     themegroup = models.ForeignKey(
         Themegroup,
-        verbose_name=_("themegroep"),
+        verbose_name=_("themagroep"),
         on_delete=models.CASCADE,
         related_name="meetings",
     )

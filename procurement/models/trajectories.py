@@ -93,7 +93,7 @@ class Trajectory(models.Model):
     )
     themegroup = models.ForeignKey(
         Themegroup,
-        verbose_name=_("themegroep"),
+        verbose_name=_("themagroep"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

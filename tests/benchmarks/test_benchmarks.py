@@ -164,6 +164,12 @@ class _Interrupted(harness.Suite):
     def prepare(self, bench):
         raise KeyboardInterrupt
 
+    def load(self, bench, size):
+        """Never reached: interrupted while preparing."""
+
+    def scenarios(self, bench, size):
+        return []
+
 
 @pytest.mark.integration
 def test_it_drops_its_scratch_database_when_interrupted(django_db_setup, django_db_blocker):
