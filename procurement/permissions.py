@@ -18,15 +18,15 @@ def can_see_confidential(user, trajectory) -> bool:
     """May the user read the estimated value, the supplier while the tender runs and the
     internal notes?
 
-    Active members of the owning organisation (any role) and staff. When the owner
-    shares them (`share_confidential`), also active members of any organisation in the
-    owner's region: the readers of the trajectory itself.
+    Active members of the owning or a participating organisation (any role) and staff.
+    When the owner shares them (`share_confidential`), also active members of any
+    organisation in the owner's region: the readers of the trajectory itself.
     """
     if not user.is_authenticated:
         return False
     if user.is_staff:
         return True
-    if trajectory.organisation_id in community_permissions.organisation_ids(user):
+    if _own(trajectory, community_permissions.organisation_ids(user)):
         return True
     if not trajectory.share_confidential:
         return False
@@ -36,11 +36,27 @@ def can_see_confidential(user, trajectory) -> bool:
 
 def can_edit_trajectory(user, trajectory) -> bool:
     """May the user change the trajectory? Active inkopers and coordinators of the owning
-    organisation, and staff. A bestuurder reads; sharing grants no editing."""
+    (or a participating) organisation, and staff. A bestuurder reads; sharing grants no editing."""
     if not user.is_authenticated:
         return False
     if user.is_staff:
         return True
-    return trajectory.organisation_id in community_permissions.organisation_ids(
-        user, roles=EDITOR_ROLES
-    )
+    return _own(trajectory, community_permissions.organisation_ids(user, roles=EDITOR_ROLES))
+
+
+def _own(trajectory, organisation_ids: set[int]) -> bool:
+    """Is the trajectory one of these organisations': owned, or joined as a
+    participating organisation (a joint tender is every participant's own)?"""
+    if trajectory.organisation_id in organisation_ids:
+        return True
+    if not organisation_ids or trajectory.pk is None:
+        return False
+    return any(pk in organisation_ids for pk in participant_ids(trajectory))
+
+
+def participant_ids(trajectory) -> list[int]:
+    """Ids of the participating organisations (from a prefetch when there is one)."""
+    cache = getattr(trajectory, "_prefetched_objects_cache", {})
+    if "participating_organisations" in cache:
+        return [o.pk for o in cache["participating_organisations"]]
+    return list(trajectory.participating_organisations.values_list("pk", flat=True))

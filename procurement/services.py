@@ -9,12 +9,19 @@ these functions only keep the data valid.
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from uuid import uuid4
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, transaction
+from django.db.models import Value
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community.models import Organisation, ProductCategory, Themegroup, User
+from kit import uploads
+from procurement import permissions
 from procurement.models import (
     GuidingQuestion,
     Kpi,
@@ -26,6 +33,32 @@ from procurement.models import (
     RStrategy,
     TeamMember,
     Trajectory,
+    TrajectoryDocument,
+)
+
+# The fields a trajectory's form edits (the rest change through the phase and close
+# services below).
+EDITABLE_FIELDS = (
+    "title",
+    "need_description",
+    "procurement_type",
+    "product_category",
+    "themegroup",
+    "participating_organisations",
+    "estimated_value",
+    "r_level_target",
+    "procedure",
+    "special_method",
+    "award_basis",
+    "value_based_award",
+    "circular_weight",
+    "tender_fee",
+    "contract_start",
+    "contract_end",
+    "supplier",
+    "tenderned_id",
+    "notes",
+    "share_confidential",
 )
 
 
@@ -90,11 +123,305 @@ def trajectory_create(
         created_by=actor,
     )
     trajectory._history_user = actor  # simple-history: who made this change
-    trajectory.full_clean()
+    trajectory.full_clean(exclude=["search_vector"])
     trajectory.save()
     if participating_organisations:
         trajectory.participating_organisations.set(participating_organisations)
+    trajectory_search_index(trajectory=trajectory)
     return trajectory
+
+
+def trajectory_search_index(*, trajectory: Trajectory) -> None:
+    """Store the Dutch tsvector of a trajectory: title, then the need, then outcome and
+    lessons (as migration 0003 computes it for existing rows). PostgreSQL only."""
+    if connection.vendor != "postgresql":
+        return
+    vector = (
+        SearchVector(Value(trajectory.title), weight="A", config="dutch")
+        + SearchVector(Value(trajectory.need_description), weight="B", config="dutch")
+        + SearchVector(
+            Value(f"{trajectory.lessons} {trajectory.outcome}"), weight="C", config="dutch"
+        )
+    )
+    Trajectory.objects.filter(pk=trajectory.pk).update(search_vector=vector)
+
+
+def _check_editor(actor: User, trajectory: Trajectory) -> None:
+    if not permissions.can_edit_trajectory(actor, trajectory):
+        raise PermissionDenied
+
+
+def _save(trajectory: Trajectory, actor: User) -> None:
+    trajectory._history_user = actor
+    trajectory.full_clean(exclude=["search_vector"])
+    trajectory.save()
+    trajectory_search_index(trajectory=trajectory)
+
+
+@transaction.atomic
+def trajectory_update(*, actor: User, trajectory: Trajectory, **fields) -> Trajectory:
+    """Change the editable fields of a trajectory (EDITABLE_FIELDS); the history records
+    the actor."""
+    _check_editor(actor, trajectory)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}")
+    participating = fields.pop("participating_organisations", None)
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value = value.strip()
+        setattr(trajectory, name, value)
+    _save(trajectory, actor)
+    if participating is not None:
+        trajectory.participating_organisations.set(
+            [o for o in participating if o.pk != trajectory.organisation_id]
+        )
+    return trajectory
+
+
+# --- Phases ------------------------------------------------------------------------------
+
+DONE = (PhaseProgress.Status.AFGEROND, PhaseProgress.Status.OVERGESLAGEN)
+
+
+def _progress(trajectory: Trajectory) -> dict[int, PhaseProgress]:
+    """The progress of all six phases by number, locked for this transaction (rows that
+    do not exist yet are made, status open)."""
+    phases = list(Phase.objects.order_by("number"))
+    existing = {
+        p.phase_id: p
+        for p in PhaseProgress.objects.select_for_update().filter(trajectory=trajectory)
+    }
+    progress = {}
+    for phase in phases:
+        row = existing.get(phase.pk)
+        if row is None:
+            row = PhaseProgress.objects.create(trajectory=trajectory, phase=phase)
+        row.phase = phase
+        progress[phase.number] = row
+    return progress
+
+
+def _refresh_current_phase(trajectory: Trajectory, progress: dict[int, PhaseProgress]) -> None:
+    """The current phase: the furthest phase in progress; else the first phase not yet
+    done; else the last one."""
+    running = [n for n, p in progress.items() if p.status == PhaseProgress.Status.BEZIG]
+    if running:
+        number = max(running)
+    else:
+        number = next((n for n, p in sorted(progress.items()) if p.status not in DONE), None)
+        if number is None:
+            number = max(progress)
+    trajectory.current_phase = progress[number].phase
+
+
+def _save_progress(row: PhaseProgress, actor: User) -> None:
+    row._history_user = actor
+    row.full_clean()
+    row.save()
+
+
+def _check_open(trajectory: Trajectory) -> None:
+    if trajectory.is_closed:
+        raise ValidationError(_("Dit traject is afgesloten; fasen veranderen niet meer."))
+
+
+def _check_not_future(day: date, field: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: _("Deze datum ligt in de toekomst.")})
+
+
+@transaction.atomic
+def trajectory_phase_start(
+    *,
+    actor: User,
+    trajectory: Trajectory,
+    number: int,
+    started_on: date,
+    planned_end_on: date | None = None,
+) -> PhaseProgress:
+    """Start phase `number`: the phase before it has started (or was skipped), and this
+    one starts no earlier than that one did."""
+    _check_editor(actor, trajectory)
+    _check_open(trajectory)
+    progress = _progress(trajectory)
+    if number not in progress:
+        raise ValidationError(_("Deze fase bestaat niet."))
+    row = progress[number]
+    if row.status != PhaseProgress.Status.OPEN:
+        raise ValidationError(_("Deze fase is al gestart, afgerond of overgeslagen."))
+    _check_not_future(started_on, "started_on")
+    previous = progress.get(number - 1)
+    if previous is not None:
+        if previous.status == PhaseProgress.Status.OPEN:
+            raise ValidationError(
+                _("Start eerst fase %(number)s (%(name)s) of sla die over.")
+                % {"number": previous.phase.number, "name": previous.phase.name}
+            )
+        if previous.started_on and started_on < previous.started_on:
+            raise ValidationError(
+                {
+                    "started_on": _(
+                        "Een fase start niet vóór de vorige fase (die startte op %(day)s)."
+                    )
+                    % {"day": previous.started_on.strftime("%d-%m-%Y")}
+                }
+            )
+    if planned_end_on and planned_end_on < started_on:
+        raise ValidationError({"planned_end_on": _("De geplande einddatum ligt na de start.")})
+    row.status = PhaseProgress.Status.BEZIG
+    row.started_on = started_on
+    row.planned_end_on = planned_end_on
+    _save_progress(row, actor)
+    _refresh_current_phase(trajectory, progress)
+    _save(trajectory, actor)
+    return row
+
+
+@transaction.atomic
+def trajectory_phase_complete(
+    *, actor: User, trajectory: Trajectory, number: int, completed_on: date
+) -> PhaseProgress:
+    """Complete phase `number`: it has started, every phase before it is done, and it
+    ends on or after its start (not in the future)."""
+    _check_editor(actor, trajectory)
+    _check_open(trajectory)
+    progress = _progress(trajectory)
+    if number not in progress:
+        raise ValidationError(_("Deze fase bestaat niet."))
+    row = progress[number]
+    if row.status != PhaseProgress.Status.BEZIG:
+        raise ValidationError(_("Alleen een gestarte fase kan worden afgerond."))
+    unfinished = [p for n, p in sorted(progress.items()) if n < number and p.status not in DONE]
+    if unfinished:
+        first = unfinished[0].phase
+        raise ValidationError(
+            _("Rond eerst fase %(number)s (%(name)s) af of sla die over.")
+            % {"number": first.number, "name": first.name}
+        )
+    _check_not_future(completed_on, "completed_on")
+    if row.started_on and completed_on < row.started_on:
+        raise ValidationError(
+            {
+                "completed_on": _("Een fase wordt afgerond na de start (%(day)s).")
+                % {"day": row.started_on.strftime("%d-%m-%Y")}
+            }
+        )
+    row.status = PhaseProgress.Status.AFGEROND
+    row.completed_on = completed_on
+    _save_progress(row, actor)
+    _refresh_current_phase(trajectory, progress)
+    _save(trajectory, actor)
+    return row
+
+
+@transaction.atomic
+def trajectory_phase_skip(*, actor: User, trajectory: Trajectory, number: int) -> PhaseProgress:
+    """Skip a phase that has not started (e.g. no market exploration for a small
+    purchase)."""
+    _check_editor(actor, trajectory)
+    _check_open(trajectory)
+    progress = _progress(trajectory)
+    if number not in progress:
+        raise ValidationError(_("Deze fase bestaat niet."))
+    row = progress[number]
+    if row.status != PhaseProgress.Status.OPEN:
+        raise ValidationError(_("Alleen een fase die nog niet is gestart kan worden overgeslagen."))
+    row.status = PhaseProgress.Status.OVERGESLAGEN
+    _save_progress(row, actor)
+    _refresh_current_phase(trajectory, progress)
+    _save(trajectory, actor)
+    return row
+
+
+@transaction.atomic
+def trajectory_phase_plan(
+    *, actor: User, trajectory: Trajectory, number: int, planned_end_on: date | None
+) -> PhaseProgress:
+    """Set (or clear) the planned end date of a phase that has not been completed."""
+    _check_editor(actor, trajectory)
+    _check_open(trajectory)
+    progress = _progress(trajectory)
+    if number not in progress:
+        raise ValidationError(_("Deze fase bestaat niet."))
+    row = progress[number]
+    if row.status in DONE:
+        raise ValidationError(_("Deze fase is al afgerond of overgeslagen."))
+    if planned_end_on and row.started_on and planned_end_on < row.started_on:
+        raise ValidationError({"planned_end_on": _("De geplande einddatum ligt na de start.")})
+    row.planned_end_on = planned_end_on
+    _save_progress(row, actor)
+    return row
+
+
+@transaction.atomic
+def trajectory_close(
+    *,
+    actor: User,
+    trajectory: Trajectory,
+    status: str,
+    closed_on: date,
+    outcome: str,
+    lessons: str,
+    r_level_achieved: RStrategy | None = None,
+    supplier: str | None = None,
+) -> Trajectory:
+    """Close a running trajectory as completed or stopped, with its outcome and lessons
+    (both needed: they are what the region learns from)."""
+    _check_editor(actor, trajectory)
+    _check_open(trajectory)
+    if status not in (Trajectory.Status.AFGEROND, Trajectory.Status.GESTOPT):
+        raise ValidationError({"status": _("Kies afgerond of gestopt.")})
+    errors = {}
+    if not outcome.strip():
+        errors["outcome"] = _("Beschrijf het resultaat.")
+    if not lessons.strip():
+        errors["lessons"] = _("Schrijf de lessen op: daar leert de regio van.")
+    if errors:
+        raise ValidationError(errors)
+    _check_not_future(closed_on, "closed_on")
+    if closed_on < trajectory.created_at.date():
+        raise ValidationError({"closed_on": _("Een traject sluit niet vóór het is aangemaakt.")})
+    trajectory.status = status
+    trajectory.closed_on = closed_on
+    trajectory.outcome = outcome.strip()
+    trajectory.lessons = lessons.strip()
+    if r_level_achieved is not None:
+        trajectory.r_level_achieved = r_level_achieved
+    if supplier is not None:
+        trajectory.supplier = supplier.strip()
+    progress = _progress(trajectory)
+    for row in progress.values():
+        if row.status == PhaseProgress.Status.BEZIG:
+            row.status = PhaseProgress.Status.AFGEROND
+            row.completed_on = max(closed_on, row.started_on or closed_on)
+            _save_progress(row, actor)
+    _refresh_current_phase(trajectory, progress)
+    _save(trajectory, actor)
+    return trajectory
+
+
+@transaction.atomic
+def trajectory_document_add(
+    *, actor: User, trajectory: Trajectory, upload: UploadedFile, title: str, is_confidential: bool
+) -> TrajectoryDocument:
+    """Store a checked PDF/PNG/JPEG under a generated name (the content decides, not
+    the name)."""
+    _check_editor(actor, trajectory)
+    kind = uploads.check_upload(upload)
+    upload.name = f"{uuid4().hex}{kind.extension}"
+    document = TrajectoryDocument(
+        trajectory=trajectory,
+        file=upload,
+        title=title.strip() or _("Document"),
+        content_type=kind.content_type,
+        size=upload.size,
+        is_confidential=is_confidential,
+        uploaded_by=actor,
+    )
+    document.full_clean()
+    document.save()
+    return document
 
 
 @transaction.atomic

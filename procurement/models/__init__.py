@@ -7,22 +7,26 @@ from .guidance import GuidingQuestion, KpiExample, Phase, PhaseGuidance
 from .ladder import PBL_TO_RVO, R_LEVEL_NAMES, RLevel, RStrategy
 from .thresholds import EuThreshold
 from .trajectories import (
+    TENDERNED_ID,
     AwardBasis,
     Kpi,
     KpiMeasurement,
     PhaseProgress,
+    PhaseReminder,
     Procedure,
     ProcurementType,
     QuestionAnswer,
     SpecialMethod,
     TeamMember,
     Trajectory,
+    TrajectoryDocument,
     TrajectoryQuerySet,
 )
 
 __all__ = [
     "PBL_TO_RVO",
     "R_LEVEL_NAMES",
+    "TENDERNED_ID",
     "AwardBasis",
     "EuThreshold",
     "GuidingQuestion",
@@ -32,6 +36,7 @@ __all__ = [
     "Phase",
     "PhaseGuidance",
     "PhaseProgress",
+    "PhaseReminder",
     "Procedure",
     "ProcurementType",
     "QuestionAnswer",
@@ -40,5 +45,6 @@ __all__ = [
     "SpecialMethod",
     "TeamMember",
     "Trajectory",
+    "TrajectoryDocument",
     "TrajectoryQuerySet",
 ]

@@ -4,11 +4,13 @@ supplier (while the tender runs) and internal notes are confidential; who may re
 them is `procurement.permissions.can_see_confidential`."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from community import permissions as community_permissions
 from community.models import Organisation, ProductCategory, Themegroup
 
 from .guidance import GuidingQuestion, KpiExample, Phase
@@ -52,6 +54,14 @@ class AwardBasis(models.TextChoices):
     LAAGSTE_PRIJS = "laagste_prijs", _("Laagste prijs")
 
 
+# A TenderNed publication number: the number in the notice's address on tenderned.nl.
+TENDERNED_ID = RegexValidator(
+    r"^[0-9]{4,10}$",
+    _("Een TenderNed-publicatienummer bestaat uit 4 tot 10 cijfers, bijvoorbeeld 312345."),
+)
+TENDERNED_NOTICE_URL = "https://www.tenderned.nl/aankondigingen/overzicht/{}"
+
+
 class TrajectoryQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Trajectories a user may see (non-confidential fields): those of their regions.
@@ -62,7 +72,21 @@ class TrajectoryQuerySet(models.QuerySet):
             return self.none()
         if user.is_staff:
             return self.all()
-        return self.filter(organisation__in=Organisation.objects.visible_to(user))
+        # Participating organisations of a joint trajectory see it as their own (also
+        # from another region).
+        joint = Trajectory.participating_organisations.through.objects.filter(
+            organisation__in=community_permissions.organisation_ids(user)
+        ).values("trajectory")
+        return self.filter(
+            models.Q(organisation__in=Organisation.objects.visible_to(user))
+            | models.Q(pk__in=joint)
+        )
+
+    def with_list_data(self):
+        """What a row of the list shows, in the same query."""
+        return self.defer("search_vector").select_related(
+            "organisation", "current_phase", "r_level_target", "r_level_achieved", "themegroup"
+        )
 
 
 class Trajectory(models.Model):
@@ -173,13 +197,23 @@ class Trajectory(models.Model):
         blank=True,
         help_text=_("Vertrouwelijk zolang de aanbesteding loopt."),
     )
-    tenderned_id = models.CharField(_("TenderNed-/OCDS-kenmerk"), max_length=100, blank=True)
+    tenderned_id = models.CharField(
+        _("TenderNed-publicatienummer"),
+        max_length=10,
+        blank=True,
+        validators=[TENDERNED_ID],
+        help_text=_("Het nummer van de aankondiging op TenderNed, bijvoorbeeld 312345."),
+    )
     notes = models.TextField(_("interne notities"), blank=True, help_text=_("Vertrouwelijk."))
     share_confidential = models.BooleanField(
         _("vertrouwelijke gegevens delen met de regio"), default=False
     )
     outcome = models.TextField(_("resultaat"), blank=True)
     lessons = models.TextField(_("lessen"), blank=True)
+    closed_on = models.DateField(_("afgesloten op"), null=True, blank=True)
+    # Dutch full-text search over title, need and lessons (PostgreSQL, GIN index made by
+    # migration 0003): kept current by procurement.services.
+    search_vector = SearchVectorField(null=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("aangemaakt door"),
@@ -190,14 +224,18 @@ class Trajectory(models.Model):
     )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector"])
 
     objects = TrajectoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("inkooptraject")
         verbose_name_plural = _("inkooptrajecten")
-        ordering = ["-updated_at"]
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            models.Index(fields=["-updated_at", "-id"], name="procurement_trajectory_changed"),
+            models.Index(fields=["title", "id"], name="procurement_trajectory_title"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(contract_start__isnull=True)
@@ -222,6 +260,21 @@ class Trajectory(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def tenderned_url(self) -> str:
+        return TENDERNED_NOTICE_URL.format(self.tenderned_id) if self.tenderned_id else ""
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status != self.Status.LOPEND
+
+    @property
+    def supplier_is_confidential(self) -> bool:
+        """The supplier stays confidential while the tender runs: until the trajectory
+        has passed phase 4 (Circulair aanbesteden) or is closed."""
+        phase = self.current_phase.number if self.current_phase_id else 0
+        return not self.is_closed and phase <= 4
+
 
 class PhaseProgress(models.Model):
     """The status of one phase within one trajectory."""
@@ -245,8 +298,10 @@ class PhaseProgress(models.Model):
         _("status"), max_length=15, choices=Status.choices, default=Status.OPEN
     )
     started_on = models.DateField(_("gestart op"), null=True, blank=True)
+    planned_end_on = models.DateField(_("geplande einddatum"), null=True, blank=True)
     completed_on = models.DateField(_("afgerond op"), null=True, blank=True)
     notes = models.TextField(_("notities"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("voortgang per fase")
@@ -264,6 +319,13 @@ class PhaseProgress(models.Model):
                 | models.Q(completed_on__gte=models.F("started_on")),
                 name="procurement_phaseprogress_completed_after_start",
                 violation_error_message=_("Een fase wordt afgerond na de start."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(started_on__isnull=True)
+                | models.Q(planned_end_on__isnull=True)
+                | models.Q(planned_end_on__gte=models.F("started_on")),
+                name="procurement_phaseprogress_planned_end_after_start",
+                violation_error_message=_("De geplande einddatum ligt na de start."),
             ),
         ]
 
@@ -318,13 +380,15 @@ class TeamMember(models.Model):
     """A member of the trajectory's team (the gouden vierkant, plus others)."""
 
     class Role(models.TextChoices):
-        INTERNE_OPDRACHTGEVER = "interne_opdrachtgever", _("Interne opdrachtgever")
+        INTERNE_OPDRACHTGEVER = "interne_opdrachtgever", _("Budgethouder / opdrachtgever")
         INKOPER = "inkoper", _("Inkoper")
         CONTRACTMANAGER = "contractmanager", _("Contractmanager")
+        BELEIDSADVISEUR = "beleidsadviseur", _("Beleidsadviseur")
         CHEF_CIRCULAIR = "chef_circulair", _("Chef Circulair")
         DUURZAAMHEIDSADVISEUR = "duurzaamheidsadviseur", _("Duurzaamheidsadviseur")
         GEBRUIKER = "gebruiker", _("Gebruiker")
         LEVERANCIER = "leverancier", _("Leverancier")
+        OVERIG = "overig", _("Overig")
 
     trajectory = models.ForeignKey(
         Trajectory, verbose_name=_("inkooptraject"), on_delete=models.CASCADE, related_name="team"
@@ -433,3 +497,70 @@ class KpiMeasurement(models.Model):
 
     def __str__(self):
         return f"{self.kpi} – {self.label}"
+
+
+class TrajectoryDocument(models.Model):
+    """A PDF or image kept with a trajectory (same content checks as case attachments);
+    a confidential one is read only by those who may see the confidential fields."""
+
+    trajectory = models.ForeignKey(
+        Trajectory,
+        verbose_name=_("inkooptraject"),
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    file = models.FileField(_("bestand"), upload_to="trajecten/%Y/%m/")
+    title = models.CharField(_("titel"), max_length=200)
+    content_type = models.CharField(_("bestandstype"), max_length=100)
+    size = models.PositiveIntegerField(_("grootte (bytes)"))
+    is_confidential = models.BooleanField(
+        _("vertrouwelijk"),
+        default=True,
+        help_text=_("Alleen zichtbaar voor wie de vertrouwelijke gegevens mag zien."),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("geüpload door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("geüpload op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documenten")
+        ordering = ["trajectory", "title", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class PhaseReminder(models.Model):
+    """A reminder mailed because a phase passed its planned end date: one per phase and
+    planned end date, so a rerun or redelivered job sends nothing twice."""
+
+    progress = models.ForeignKey(
+        PhaseProgress,
+        verbose_name=_("voortgang per fase"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    planned_end_on = models.DateField(_("geplande einddatum"))
+    sent_at = models.DateTimeField(_("verstuurd op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("herinnering")
+        verbose_name_plural = _("herinneringen")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["progress", "planned_end_on"],
+                name="procurement_phasereminder_once",
+                violation_error_message=_("Voor deze einddatum is al een herinnering verstuurd."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.progress} ({self.planned_end_on})"
