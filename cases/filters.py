@@ -4,13 +4,9 @@ One taxonomy for every facet: R-level, sector, organisation type, region, obstac
 dimension, year, procedure and product category. All state lives in the URL.
 """
 
-import re
-
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import (
@@ -23,30 +19,11 @@ from cases.models import (
     KnowledgeItem,
 )
 from community.models import Organisation, ProductCategory, Region, Sector
+from kit.search import MAX_QUERY_LENGTH, search_query, search_words, substring_condition
 from procurement.models import Phase, Procedure, RLevel
 
-MAX_QUERY_LENGTH = 200
 # Every year a case may have (the model's check constraint), newest first.
 YEARS = [(str(year), str(year)) for year in range(YEAR_MAX, YEAR_MIN - 1, -1)]
-
-
-WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def search_words(text: str) -> list[str]:
-    """The words of a search, without any query syntax (at most ten)."""
-    return WORD.findall(text.replace("_", " "))[:10]
-
-
-def search_query(text: str) -> SearchQuery:
-    """Every word must match, stemmed in Dutch and as a prefix, so 'aanbesteding' finds
-    'aanbestedingen' and 'kunstgras' finds 'kunstgrasvelden' (Dutch compounds).
-
-    Only word characters reach the tsquery, so no input can cause a syntax error.
-    """
-    words = search_words(text)
-    raw = " & ".join(f"{word}:*" for word in words) or "''"
-    return SearchQuery(raw, config="dutch", search_type="raw")
 
 
 def _organisation_type_cases(values):
@@ -136,16 +113,9 @@ class CaseFilter(django_filters.FilterSet):
             return queryset
         if connection.vendor == "postgresql":
             return queryset.filter(search_vector=search_query(value))
-        words = search_words(value)
-        condition = Q()
-        for word in words:
-            condition &= (
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(context__icontains=word)
-                | Q(approach__icontains=word)
-            )
-        return queryset.filter(condition)
+        return queryset.filter(
+            substring_condition(value, ["title", "summary", "context", "approach"])
+        )
 
     def filter_r_level(self, queryset, name, value):
         if not value:

@@ -1,10 +1,7 @@
 """The case list: scope, filters, search, facet counts, sorting and keyset paging,
 from the query parameters and the reader (cases.views.case_list reads the request)."""
 
-from datetime import datetime
-
 from django.contrib.postgres.search import SearchHeadline, SearchRank
-from django.core import signing
 from django.db import connection
 from django.db.models import BooleanField, F, TextField, Value
 from django.db.models.expressions import RawSQL
@@ -16,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cases import facets, filters
 from cases.models import Case, audience_of
+from kit import paging
 
 PAGE_SIZE = 20
 # Private-use characters that cannot come from the text itself mark the search hits.
@@ -28,23 +26,11 @@ CURSOR_SALT = "cases.list.cursor"
 
 
 def cursor_encode(value, pk: int) -> str:
-    """The position after the last case of a page, signed: a cursor is only ever one
-    we made, so a tampered one cannot reach the database."""
-    return signing.dumps([value, pk], salt=CURSOR_SALT)
+    return paging.cursor_encode(value, pk, salt=CURSOR_SALT)
 
 
 def cursor_decode(value: str):
-    """The (sort value, id) of the last case on the previous page, or None when the
-    cursor is missing, not ours or not of the right shape (the first page is shown)."""
-    if not value or len(value) > 500:
-        return None
-    try:
-        sort_value, pk = signing.loads(value, salt=CURSOR_SALT)
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
-    if not isinstance(sort_value, str) or type(pk) is not int or not 0 < pk < 2**63:
-        return None
-    return sort_value, pk
+    return paging.cursor_decode(value, salt=CURSOR_SALT)
 
 
 def case_filter(params, user) -> filters.CaseFilter:
@@ -101,7 +87,7 @@ def page(params, user) -> dict:
             .annotate(rank=SearchRank(F("search_vector"), search))
             .order_by("-rank", "-pk")
         )
-        page_number = _page_number(params)
+        page_number = paging.page_number(params)
         start = (page_number - 1) * PAGE_SIZE
         if start >= SEARCH_RESULT_LIMIT:
             raise Http404
@@ -130,7 +116,7 @@ def page(params, user) -> dict:
         "next_cursor": next_cursor,
         "page_number": page_number,
         "has_more": has_more,
-        "querystring_without_paging": _querystring_without_paging(params),
+        "querystring_without_paging": paging.without_paging(params),
         "sort": sort,
         "sort_chosen": params.get("sorteer", "") in dict(_sorts(searching)),
         "sorts": _sorts(searching),
@@ -154,13 +140,9 @@ def _keyset_params(sort: str, cursor) -> list | None:
         return None
     value, pk = cursor
     if sort == "nieuwste":
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
+        value = paging.moment_param(value)
+        if value is None:
             return None
-        if moment.tzinfo is None:
-            return None
-        value = connection.ops.adapt_datetimefield_value(moment)
     return [value, pk]
 
 
@@ -205,20 +187,6 @@ def _active_filters(params, filterset):
                 label = f"{facet_label}: {choices.get(value, value)}"
             active.append({"label": label, "url": f"?{without.urlencode()}"})
     return active
-
-
-def _page_number(params) -> int:
-    try:
-        return max(1, int(params.get("pagina", "1")))
-    except ValueError:
-        return 1
-
-
-def _querystring_without_paging(params) -> str:
-    without = params.copy()
-    for key in ("na", "pagina"):
-        without.pop(key, None)
-    return without.urlencode()
 
 
 def _add_headlines(cases, search):

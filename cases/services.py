@@ -28,6 +28,8 @@ from cases.models import (
     Tag,
 )
 from kit import uploads
+from procurement import permissions as procurement_permissions
+from procurement.models import Trajectory
 
 logger = logging.getLogger(__name__)
 
@@ -147,6 +149,58 @@ def case_create(*, actor, content: CaseContent) -> Case:
     _save(case, actor)
     _write_parts(case, content)
     case_search_index(case=case)
+    return case
+
+
+@transaction.atomic
+def case_from_trajectory(*, actor, trajectory: Trajectory) -> Case:
+    """A draft case prefilled from a completed trajectory (organisations, category,
+    procedure, the R-level achieved, the approach from the team's answers, outcome and
+    lessons), linked back to it. It then goes through the case workflow as any draft."""
+    if not (
+        permissions.can_create_case(actor)
+        and procurement_permissions.can_edit_trajectory(actor, trajectory)
+    ):
+        raise PermissionDenied
+    if trajectory.status != Trajectory.Status.AFGEROND:
+        raise ValidationError(_("Alleen van een afgerond traject maakt u een praktijkvoorbeeld."))
+    answers = trajectory.answers.exclude(answer="").select_related("question__phase")
+    approach = "\n".join(
+        f"- **{a.question.text}** {a.answer}"
+        for a in answers.order_by("question__phase__number", "question__position")
+    )
+    year = (trajectory.contract_start or trajectory.closed_on or timezone.localdate()).year
+    strategies = []
+    if trajectory.r_level_achieved_id is not None:
+        strategies.append(
+            {
+                "r_level": trajectory.r_level_achieved,
+                "explanation": _("Behaald in het inkooptraject “%(title)s”.")
+                % {"title": trajectory.title},
+            }
+        )
+    content = CaseContent(
+        fields={
+            "title": trajectory.title,
+            "summary": (trajectory.outcome or trajectory.need_description)[:1000],
+            "themegroup": trajectory.themegroup,
+            "sector": trajectory.themegroup.sector if trajectory.themegroup else "",
+            "product_category": trajectory.product_category,
+            "year": year,
+            "procedure": trajectory.procedure,
+            "special_method": trajectory.special_method,
+            "award_basis": trajectory.award_basis,
+            "context": trajectory.need_description,
+            "approach": approach,
+            "results": trajectory.outcome,
+        },
+        organisations=[trajectory.organisation, *trajectory.participating_organisations.all()],
+        strategies=strategies,
+        lessons=[part.strip() for part in trajectory.lessons.split("\n\n") if part.strip()],
+    )
+    case = case_create(actor=actor, content=content)
+    case.trajectories.add(trajectory)
+    case_changed(case_ids=[case.pk])
     return case
 
 

@@ -7,6 +7,11 @@ app_name = "cases"
 urlpatterns = [
     path("praktijkvoorbeelden/", views.case_list, name="case_list"),
     path("praktijkvoorbeelden/nieuw/", views.case_create, name="case_create"),
+    path(
+        "praktijkvoorbeelden/uit-traject/<int:pk>/",
+        views.case_from_trajectory,
+        name="case_from_trajectory",
+    ),
     path("praktijkvoorbeelden/bewaard/", views.case_bookmarks, name="case_bookmarks"),
     path("praktijkvoorbeelden/export.<str:file_format>", views.case_export, name="case_export"),
     path("praktijkvoorbeelden/<slug:slug>/", views.case_detail, name="case_detail"),

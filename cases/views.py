@@ -272,6 +272,22 @@ def case_update(request, slug):
 
 
 @require_POST
+def case_from_trajectory(request, pk):
+    """One action: a draft case from a completed trajectory, then its edit page."""
+    trajectory = get_object_or_404(Trajectory.objects.visible_to(request.user), pk=pk)
+    try:
+        case = services.case_from_trajectory(actor=request.user, trajectory=trajectory)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(trajectory)
+    messages.success(
+        request,
+        _("Er is een concept gemaakt van het traject. Vul het aan en dien het in."),
+    )
+    return redirect("cases:case_update", slug=case.slug)
+
+
+@require_POST
 def case_submit(request, slug):
     case = _get_visible_case(request, slug)
     if not permissions.can_submit_case(request.user, case):

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "simple_history",
     "django_filters",
+    "django_celery_beat",
     "portal",
     "community",
     "procurement",
@@ -162,6 +163,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 # or countdown we use, or a long report would run twice. One hour leaves ample room.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The schedule lives in the database (django-celery-beat), where staff edit it in the
+# admin. Beat writes the entries below into it at every start (resetting their timing), so
+# only the portal's own plumbing belongs here; schedules staff may change, such as the
+# daily trajectory reminders, are rows made by a migration (procurement 0004).
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 60.0},
     # A safety net for the case list's facet index (cases.facets), kept by every change.

@@ -6,22 +6,23 @@ answer names who gave it. Who may change which trajectory is the caller's questi
 these functions only keep the data valid.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from uuid import uuid4
 
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import Value
+from django.db.models import Exists, F, OuterRef, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community.models import Organisation, ProductCategory, Themegroup, User
 from kit import uploads
-from procurement import permissions
+from procurement import mails, permissions
 from procurement.models import (
     GuidingQuestion,
     Kpi,
@@ -29,6 +30,7 @@ from procurement.models import (
     KpiMeasurement,
     Phase,
     PhaseProgress,
+    PhaseReminder,
     QuestionAnswer,
     RStrategy,
     TeamMember,
@@ -184,7 +186,7 @@ def trajectory_update(*, actor: User, trajectory: Trajectory, **fields) -> Traje
 DONE = (PhaseProgress.Status.AFGEROND, PhaseProgress.Status.OVERGESLAGEN)
 
 
-def _progress(trajectory: Trajectory) -> dict[int, PhaseProgress]:
+def _progress(trajectory: Trajectory, actor: User) -> dict[int, PhaseProgress]:
     """The progress of all six phases by number, locked for this transaction (rows that
     do not exist yet are made, status open)."""
     phases = list(Phase.objects.order_by("number"))
@@ -196,7 +198,9 @@ def _progress(trajectory: Trajectory) -> dict[int, PhaseProgress]:
     for phase in phases:
         row = existing.get(phase.pk)
         if row is None:
-            row = PhaseProgress.objects.create(trajectory=trajectory, phase=phase)
+            row = PhaseProgress(trajectory=trajectory, phase=phase)
+            row._history_user = actor
+            row.save()
         row.phase = phase
         progress[phase.number] = row
     return progress
@@ -244,7 +248,7 @@ def trajectory_phase_start(
     one starts no earlier than that one did."""
     _check_editor(actor, trajectory)
     _check_open(trajectory)
-    progress = _progress(trajectory)
+    progress = _progress(trajectory, actor)
     if number not in progress:
         raise ValidationError(_("Deze fase bestaat niet."))
     row = progress[number]
@@ -286,7 +290,7 @@ def trajectory_phase_complete(
     ends on or after its start (not in the future)."""
     _check_editor(actor, trajectory)
     _check_open(trajectory)
-    progress = _progress(trajectory)
+    progress = _progress(trajectory, actor)
     if number not in progress:
         raise ValidationError(_("Deze fase bestaat niet."))
     row = progress[number]
@@ -321,7 +325,7 @@ def trajectory_phase_skip(*, actor: User, trajectory: Trajectory, number: int) -
     purchase)."""
     _check_editor(actor, trajectory)
     _check_open(trajectory)
-    progress = _progress(trajectory)
+    progress = _progress(trajectory, actor)
     if number not in progress:
         raise ValidationError(_("Deze fase bestaat niet."))
     row = progress[number]
@@ -341,7 +345,7 @@ def trajectory_phase_plan(
     """Set (or clear) the planned end date of a phase that has not been completed."""
     _check_editor(actor, trajectory)
     _check_open(trajectory)
-    progress = _progress(trajectory)
+    progress = _progress(trajectory, actor)
     if number not in progress:
         raise ValidationError(_("Deze fase bestaat niet."))
     row = progress[number]
@@ -390,7 +394,7 @@ def trajectory_close(
         trajectory.r_level_achieved = r_level_achieved
     if supplier is not None:
         trajectory.supplier = supplier.strip()
-    progress = _progress(trajectory)
+    progress = _progress(trajectory, actor)
     for row in progress.values():
         if row.status == PhaseProgress.Status.BEZIG:
             row.status = PhaseProgress.Status.AFGEROND
@@ -433,18 +437,21 @@ def phase_progress_set(
     status: str,
     started_on: date | None = None,
     completed_on: date | None = None,
+    planned_end_on: date | None = None,
     notes: str = "",
 ) -> PhaseProgress:
-    """Set the status of one phase of a trajectory (the row is made when first set)."""
+    """Set the status of one phase of a trajectory as it is (the row is made when first
+    set), without the order rules of the phase services below: for loading data that
+    already happened (demo data, imports)."""
     progress = PhaseProgress.objects.filter(
         trajectory=trajectory, phase=phase
     ).first() or PhaseProgress(trajectory=trajectory, phase=phase)
     progress.status = status
     progress.started_on = started_on
     progress.completed_on = completed_on
+    progress.planned_end_on = planned_end_on
     progress.notes = notes.strip()
-    progress.full_clean()
-    progress.save()
+    _save_progress(progress, actor)
     return progress
 
 
@@ -487,6 +494,12 @@ def team_member_add(
     member.full_clean()
     member.save()
     return member
+
+
+@transaction.atomic
+def team_member_remove(*, actor: User, member: TeamMember) -> None:
+    _check_editor(actor, member.trajectory)
+    member.delete()
 
 
 @transaction.atomic
@@ -537,3 +550,47 @@ def kpi_measurement_record(
     measurement.full_clean()
     measurement.save()
     return measurement
+
+
+# --- Reminders ---------------------------------------------------------------------------
+
+
+def phase_reminders_send(
+    today: date | None = None, *, send: Callable[..., object] | None = None
+) -> int:
+    """Remind the team of each running trajectory whose current phase is still in progress
+    after its planned end date (`today`: the Dutch date), once per phase and planned end
+    date; planning a new end date starts a new period.
+
+    For each phase the reminder row is written first, in its own transaction (the unique
+    constraint decides, also between two runs at once), and only a new row is mailed,
+    once committed: a rerun or a redelivered job finds the rows and sends nothing twice.
+    `send(reminder_id=...)` mails one reminder: procurement.tasks passes its retrying
+    task; by default the mail goes out in this process. Returns how many reminders were
+    made (each mailed to the recipients of procurement.mails)."""
+    today = today or timezone.localdate()
+    send = send or mails.phase_reminder_send
+    already = PhaseReminder.objects.filter(
+        progress=OuterRef("pk"), planned_end_on=OuterRef("planned_end_on")
+    )
+    overdue = list(
+        PhaseProgress.objects.filter(
+            trajectory__status=Trajectory.Status.LOPEND,
+            phase=F("trajectory__current_phase"),
+            status=PhaseProgress.Status.BEZIG,
+            planned_end_on__lt=today,
+        )
+        .exclude(Exists(already))
+        .order_by("pk")
+        .values_list("pk", "planned_end_on")
+    )
+    made = 0
+    for progress_id, planned_end_on in overdue:
+        with transaction.atomic():
+            reminder, created = PhaseReminder.objects.get_or_create(
+                progress_id=progress_id, planned_end_on=planned_end_on
+            )
+            if created:
+                transaction.on_commit(partial(send, reminder_id=reminder.pk), robust=True)
+                made += 1
+    return made

@@ -1,4 +1,691 @@
-"""Pages of procurement: trajectories and the phase guidance. Thin function views:
-authorise with `procurement.permissions` (404 for a trajectory outside the user's
-region, 403 for one they may see but not change), read through
-`Trajectory.objects.visible_to(user)` or write through `procurement.services`, render."""
+"""Pages of procurement: trajectories with their phases, guidance, answers, team, KPIs
+and documents. Thin function views: authorise with `procurement.permissions` (404 for a
+trajectory the user may not see, 403 for one they may see but not change, 405 for a GET
+on an action), read through `Trajectory.objects.visible_to(user)` or write through
+`procurement.services`, render."""
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from community import permissions as community_permissions
+from kit import export as tabular
+from procurement import forms, kpi_transfer, listing, permissions, services
+from procurement.models import (
+    GuidingQuestion,
+    Kpi,
+    Phase,
+    PhaseGuidance,
+    PhaseProgress,
+    QuestionAnswer,
+    RStrategy,
+    TeamMember,
+    Trajectory,
+    TrajectoryDocument,
+    threshold_for,
+)
+
+EXPORT_LIMIT = 5000
+
+
+def can_create(user) -> bool:
+    """Inkopers and coordinators start trajectories for their organisations; staff for
+    any organisation."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or bool(
+        community_permissions.organisation_ids(user, roles=permissions.EDITOR_ROLES)
+    )
+
+
+@require_GET
+def trajectory_list(request):
+    """Trajectories the reader may see, with facets, search and keyset paging. An htmx
+    request gets the results and, out of band, the facets."""
+    context = listing.page(request.GET, request.user)
+    context["is_htmx"] = bool(request.headers.get("HX-Request"))
+    if context["is_htmx"]:
+        return render(request, "procurement/_trajectory_list_parts.html#results", context)
+    context["can_create"] = can_create(request.user)
+    return render(request, "procurement/trajectory_list.html", context)
+
+
+def _r(level) -> str:
+    return "" if level is None else f"R{level}"
+
+
+EXPORT_COLUMNS = [
+    (gettext_lazy("Titel"), lambda t: t.title),
+    (gettext_lazy("Organisatie"), lambda t: t.organisation.name),
+    (gettext_lazy("Status"), lambda t: t.get_status_display()),
+    (gettext_lazy("Fase"), lambda t: str(t.current_phase) if t.current_phase else ""),
+    (
+        gettext_lazy("R-ambitie"),
+        lambda t: f"R{t.r_level_target_id}" if t.r_level_target_id is not None else "",
+    ),
+    (gettext_lazy("Behaald R-niveau"), lambda t: _r(t.r_level_achieved_id)),
+    (gettext_lazy("Soort opdracht"), lambda t: t.get_procurement_type_display()),
+    (gettext_lazy("Procedure"), lambda t: t.get_procedure_display()),
+    (
+        gettext_lazy("Start contract"),
+        lambda t: t.contract_start.isoformat() if t.contract_start else "",
+    ),
+    (gettext_lazy("Themagroep"), lambda t: t.themegroup.name if t.themegroup else ""),
+]
+CONFIDENTIAL_COLUMNS = [
+    (gettext_lazy("Geraamde waarde (€, excl. btw)"), lambda t: t.estimated_value),
+    (gettext_lazy("Leverancier"), lambda t: t.supplier),
+]
+
+
+@require_GET
+def trajectory_export(request, file_format):
+    """Exactly the filtered list as CSV or XLSX. The confidential columns are there only
+    when the reader may see them for every exported row."""
+    if file_format not in ("csv", "xlsx"):
+        raise Http404
+    rows = listing.export_rows(request.GET, request.user, EXPORT_LIMIT)
+    columns = list(EXPORT_COLUMNS)
+    if rows and all(t.reader_sees_confidential for t in rows):
+        columns += CONFIDENTIAL_COLUMNS
+    # Lazy labels become text now, in the request's language.
+    header = [str(label) for label, _getter in columns]
+    table = ([getter(t) for _label, getter in columns] for t in rows)
+    name = "trajecten" if request.LANGUAGE_CODE == "nl" else "trajectories"
+    if file_format == "csv":
+        return tabular.csv_response(header, table, f"{name}.csv")
+    return tabular.xlsx_response(header, table, f"{name}.xlsx", sheet=_("Trajecten"))
+
+
+# --- One trajectory -------------------------------------------------------------------
+
+
+def _visible(request, pk) -> Trajectory:
+    queryset = Trajectory.objects.visible_to(request.user).select_related(
+        "organisation",
+        "organisation__region",
+        "current_phase",
+        "r_level_target",
+        "r_level_achieved",
+        "themegroup",
+        "product_category",
+        "created_by",
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _editable(request, pk) -> Trajectory:
+    trajectory = _visible(request, pk)
+    if not permissions.can_edit_trajectory(request.user, trajectory):
+        raise PermissionDenied
+    return trajectory
+
+
+def _questions(trajectory):
+    """The guiding questions of every phase that apply: the generic ones and those for
+    each R-level from the ambition down the ladder (R0 aims highest, so it asks all)."""
+    condition = Q(kind=GuidingQuestion.Kind.GENERIEK)
+    if trajectory.r_level_target_id is not None:
+        condition |= Q(r_level__level__gte=trajectory.r_level_target_id)
+    return (
+        GuidingQuestion.objects.filter(condition)
+        .select_related("r_level")
+        .order_by("phase__number", "kind", "position")
+    )
+
+
+def _history(trajectory, limit=15):
+    """The latest changes of the trajectory and its phases: who, when, what."""
+    entries = []
+    records = list(trajectory.history.select_related("history_user")[: limit + 1])
+    for index, record in enumerate(records[:limit]):
+        older = records[index + 1] if index + 1 < len(records) else None
+        changed = []
+        if older is not None:
+            changed = [
+                str(Trajectory._meta.get_field(change.field).verbose_name)
+                for change in record.diff_against(older).changes
+            ]
+        elif record.history_type == "+":
+            changed = [_("aangemaakt")]
+        entries.append({"when": record.history_date, "who": record.history_user, "what": changed})
+    phases = PhaseProgress.history.filter(trajectory_id=trajectory.pk).select_related(
+        "history_user", "phase"
+    )[:limit]
+    for record in phases:
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": [f"{record.phase}: {record.get_status_display()}"],
+            }
+        )
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return entries[:limit]
+
+
+def _render_detail(request, trajectory, status=200, **bound):
+    """The trajectory page: timeline, guidance and questions of the current phase, team,
+    KPIs, cases, documents, notes and history; forms for editors (a bound form with
+    errors when an action failed)."""
+    user = request.user
+    can_edit = permissions.can_edit_trajectory(user, trajectory)
+    confidential = permissions.can_see_confidential(user, trajectory)
+    progress = {p.phase_id: p for p in PhaseProgress.objects.filter(trajectory=trajectory)}
+    phases = []
+    for phase in Phase.objects.order_by("number"):
+        row = progress.get(phase.pk)
+        phases.append(
+            {
+                "phase": phase,
+                "progress": row,
+                "status": row.status if row else PhaseProgress.Status.OPEN,
+                "is_current": phase.pk == trajectory.current_phase_id,
+                "overdue": bool(
+                    row
+                    and row.status == PhaseProgress.Status.BEZIG
+                    and row.planned_end_on
+                    and row.planned_end_on < timezone.localdate()
+                ),
+            }
+        )
+    current = trajectory.current_phase
+    answers = {
+        a.question_id: a
+        for a in QuestionAnswer.objects.filter(trajectory=trajectory).select_related("answered_by")
+    }
+    questions_by_phase = defaultdict(list)
+    for question in _questions(trajectory):
+        questions_by_phase[question.phase_id].append(
+            {
+                "question": question,
+                "answer": answers.get(question.pk),
+                "form": bound.get(f"answer_{question.pk}")
+                or forms.AnswerForm(
+                    prefix=f"q{question.pk}",
+                    initial={
+                        "answer": answers[question.pk].answer if question.pk in answers else "",
+                        "is_done": answers[question.pk].is_done
+                        if question.pk in answers
+                        else False,
+                    },
+                ),
+            }
+        )
+    by_kind = defaultdict(list)
+    if current:
+        for item in current.guidance.order_by("position"):
+            by_kind[item.kind].append(item)
+    guidance = [
+        (PhaseGuidance.Kind(kind).label, by_kind[kind])
+        for kind in PhaseGuidance.Kind.values
+        if by_kind[kind]
+    ]
+    kpis = list(
+        trajectory.kpis.select_related("r_level").prefetch_related("measurements").order_by("name")
+    )
+    for kpi in kpis:
+        kpi.chart = _kpi_chart(kpi)
+        kpi.form = bound.get(f"measurement_{kpi.pk}") or forms.MeasurementForm(prefix=f"m{kpi.pk}")
+    documents = [
+        d
+        for d in trajectory.documents.select_related("uploaded_by")
+        if confidential or not d.is_confidential
+    ]
+    threshold = threshold_for(trajectory.procurement_type, timezone.localdate())
+    cases = trajectory.cases.filter(status="gepubliceerd").only("slug", "title")
+    if can_edit:
+        cases = trajectory.cases.only("slug", "title", "status")
+    context = {
+        "trajectory": trajectory,
+        "can_edit": can_edit,
+        "confidential": confidential,
+        "phases": phases,
+        "current": current,
+        "guidance": guidance,
+        "ladder": RStrategy.objects.order_by("level"),
+        "questions": [
+            {"phase": p["phase"], "items": questions_by_phase.get(p["phase"].pk, [])}
+            for p in phases
+        ],
+        "current_questions": questions_by_phase.get(current.pk, []) if current else [],
+        "team": trajectory.team.select_related("user").order_by("role"),
+        "kpis": kpis,
+        "documents": documents,
+        "threshold": threshold,
+        "above_threshold": bool(
+            threshold
+            and trajectory.estimated_value is not None
+            and trajectory.estimated_value >= threshold.amount
+        ),
+        "cases": list(cases),
+        "participants": trajectory.participating_organisations.order_by("name"),
+        "history": _history(trajectory) if can_edit or confidential else None,
+        "start_form": bound.get("start")
+        or forms.PhaseStartForm(initial={"started_on": timezone.localdate()}),
+        "complete_form": bound.get("complete")
+        or forms.PhaseCompleteForm(initial={"completed_on": timezone.localdate()}),
+        "team_form": bound.get("team") or forms.TeamMemberForm(trajectory=trajectory),
+        "kpi_form": bound.get("kpi") or forms.KpiForm(),
+        "document_form": bound.get("document") or forms.DocumentForm(),
+        "action_error": bound.get("action_error"),
+    }
+    return render(request, "procurement/trajectory_detail.html", context, status=status)
+
+
+def _answer_initial(answer) -> dict:
+    if answer is None:
+        return {"answer": "", "is_done": False}
+    return {"answer": answer.answer, "is_done": answer.is_done}
+
+
+def _kpi_chart(kpi: Kpi) -> dict:
+    """A small bar chart of target and actual per period: coordinates for an inline SVG
+    (numbers only; the template writes them with localize off) and the same data as a
+    table."""
+    measurements = list(kpi.measurements.all())
+    values = [v for m in measurements for v in (m.target, m.actual) if v is not None]
+    top = max(values, default=0) or 1
+    width, height, bar = 320, 120, 14
+    step = width / max(len(measurements), 1)
+    bars = []
+    for index, m in enumerate(measurements):
+        x = index * step + step / 2 - bar
+        for offset, value, kind in ((0, m.target, "target"), (bar, m.actual, "actual")):
+            if value is None:
+                continue
+            h = float(value) / float(top) * (height - 20)
+            bars.append(
+                {
+                    "x": round(x + offset, 1),
+                    "y": round(height - h, 1),
+                    "h": round(h, 1),
+                    "kind": kind,
+                    "value": value,
+                    "label": m.label,
+                }
+            )
+    return {"width": width, "height": height, "bar": bar, "bars": bars, "rows": measurements}
+
+
+@require_GET
+def trajectory_detail(request, pk):
+    return _render_detail(request, _visible(request, pk))
+
+
+def _form_page(request, trajectory=None):
+    form = forms.TrajectoryForm(request.POST or None, instance=trajectory, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if trajectory is None:
+                fields = {k: v for k, v in data.items() if k != "organisation"}
+                trajectory = services.trajectory_create(
+                    actor=request.user, organisation=data["organisation"], **fields
+                )
+                services.trajectory_phase_start(
+                    actor=request.user,
+                    trajectory=trajectory,
+                    number=1,
+                    started_on=timezone.localdate(),
+                )
+            else:
+                services.trajectory_update(actor=request.user, trajectory=trajectory, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Het traject is opgeslagen."))
+            return redirect("procurement:trajectory_detail", pk=trajectory.pk)
+    return render(
+        request,
+        "procurement/trajectory_form.html",
+        {"form": form, "trajectory": trajectory},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def trajectory_create(request):
+    if not can_create(request.user):
+        raise PermissionDenied
+    return _form_page(request)
+
+
+@require_http_methods(["GET", "POST"])
+def trajectory_update(request, pk):
+    return _form_page(request, _editable(request, pk))
+
+
+def _back(trajectory, anchor=""):
+    url = reverse("procurement:trajectory_detail", args=[trajectory.pk])
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def _phase_action(request, pk, number, form_class, key, service, done_message):
+    trajectory = _editable(request, pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            service(actor=request.user, trajectory=trajectory, number=number, **form.cleaned_data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, done_message)
+            return _back(trajectory, "fasen")
+    trajectory.refresh_from_db()
+    return _render_detail(
+        request, _visible(request, pk), status=400, **{key: form, "action_error": form}
+    )
+
+
+@require_POST
+def phase_start(request, pk, number):
+    return _phase_action(
+        request,
+        pk,
+        number,
+        forms.PhaseStartForm,
+        "start",
+        services.trajectory_phase_start,
+        _("De fase is gestart."),
+    )
+
+
+@require_POST
+def phase_complete(request, pk, number):
+    return _phase_action(
+        request,
+        pk,
+        number,
+        forms.PhaseCompleteForm,
+        "complete",
+        services.trajectory_phase_complete,
+        _("De fase is afgerond."),
+    )
+
+
+@require_POST
+def phase_skip(request, pk, number):
+    class NoFields(forms.forms.Form):
+        pass
+
+    return _phase_action(
+        request,
+        pk,
+        number,
+        NoFields,
+        "skip",
+        services.trajectory_phase_skip,
+        _("De fase is overgeslagen."),
+    )
+
+
+@require_POST
+def phase_plan(request, pk, number):
+    return _phase_action(
+        request,
+        pk,
+        number,
+        forms.PhasePlanForm,
+        "plan",
+        services.trajectory_phase_plan,
+        _("De planning is opgeslagen."),
+    )
+
+
+@require_POST
+def question_answer(request, pk, question_pk):
+    """Save one answer (or tick) without touching the others."""
+    trajectory = _editable(request, pk)
+    question = get_object_or_404(_questions(trajectory), pk=question_pk)
+    form = forms.AnswerForm(request.POST, prefix=f"q{question.pk}")
+    if form.is_valid():
+        services.question_answer(
+            actor=request.user,
+            trajectory=trajectory,
+            question=question,
+            answer=form.cleaned_data["answer"],
+            is_done=form.cleaned_data["is_done"],
+        )
+        if request.headers.get("HX-Request"):
+            answer = QuestionAnswer.objects.select_related("answered_by").get(
+                trajectory=trajectory, question=question
+            )
+            return render(
+                request,
+                "procurement/_trajectory_parts.html#question",
+                {
+                    "trajectory": trajectory,
+                    "can_edit": True,
+                    "item": {"question": question, "answer": answer, "form": form},
+                    "saved": True,
+                },
+            )
+        messages.success(request, _("Het antwoord is opgeslagen."))
+        return _back(trajectory, f"vraag-{question.pk}")
+    return _render_detail(
+        request, trajectory, status=400, **{f"answer_{question.pk}": form, "action_error": form}
+    )
+
+
+@require_POST
+def team_add(request, pk):
+    trajectory = _editable(request, pk)
+    form = forms.TeamMemberForm(request.POST, trajectory=trajectory)
+    if form.is_valid():
+        services.team_member_add(
+            actor=request.user,
+            trajectory=trajectory,
+            role=form.cleaned_data["role"],
+            user=form.cleaned_data["user"],
+            name=form.cleaned_data["name"],
+        )
+        messages.success(request, _("Het teamlid is toegevoegd."))
+        return _back(trajectory, "team")
+    return _render_detail(request, trajectory, status=400, team=form, action_error=form)
+
+
+@require_POST
+def team_remove(request, pk, member_pk):
+    trajectory = _editable(request, pk)
+    member = get_object_or_404(TeamMember, pk=member_pk, trajectory=trajectory)
+    services.team_member_remove(actor=request.user, member=member)
+    messages.success(request, _("Het teamlid is verwijderd."))
+    return _back(trajectory, "team")
+
+
+@require_POST
+def kpi_add(request, pk):
+    trajectory = _editable(request, pk)
+    form = forms.KpiForm(request.POST)
+    if form.is_valid():
+        services.kpi_create(actor=request.user, trajectory=trajectory, **form.cleaned_data)
+        messages.success(request, _("De KPI is toegevoegd."))
+        return _back(trajectory, "kpis")
+    return _render_detail(request, trajectory, status=400, kpi=form, action_error=form)
+
+
+@require_POST
+def measurement_record(request, pk, kpi_pk):
+    trajectory = _editable(request, pk)
+    kpi = get_object_or_404(Kpi, pk=kpi_pk, trajectory=trajectory)
+    form = forms.MeasurementForm(request.POST, prefix=f"m{kpi.pk}")
+    if form.is_valid():
+        try:
+            services.kpi_measurement_record(actor=request.user, kpi=kpi, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("De meting is opgeslagen."))
+            return _back(trajectory, f"kpi-{kpi.pk}")
+    return _render_detail(
+        request, trajectory, status=400, **{f"measurement_{kpi.pk}": form, "action_error": form}
+    )
+
+
+@require_POST
+def document_add(request, pk):
+    trajectory = _editable(request, pk)
+    form = forms.DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.trajectory_document_add(
+                actor=request.user,
+                trajectory=trajectory,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                is_confidential=form.cleaned_data["is_confidential"],
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(request, _("Het document is toegevoegd."))
+            return _back(trajectory, "documenten")
+    return _render_detail(request, trajectory, status=400, document=form, action_error=form)
+
+
+@require_GET
+def document_download(request, pk, document_pk):
+    """A document only through the trajectory's visibility; a confidential one only for
+    readers of the confidential fields (404 otherwise); always as a download."""
+    trajectory = _visible(request, pk)
+    document = get_object_or_404(TrajectoryDocument, pk=document_pk, trajectory=trajectory)
+    if document.is_confidential and not permissions.can_see_confidential(request.user, trajectory):
+        raise Http404
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=_download_name(document),
+        content_type=document.content_type,
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _download_name(document) -> str:
+    extension = document.file.name.rsplit(".", 1)[-1]
+    return f"{slugify(document.title) or 'document'}.{extension}"
+
+
+@require_http_methods(["GET", "POST"])
+def trajectory_close(request, pk):
+    trajectory = _editable(request, pk)
+    if trajectory.is_closed:
+        messages.info(request, _("Dit traject is al afgesloten."))
+        return _back(trajectory)
+    form = forms.CloseForm(
+        request.POST or None,
+        initial={
+            "closed_on": timezone.localdate(),
+            "r_level_achieved": trajectory.r_level_achieved,
+            "supplier": trajectory.supplier,
+            "outcome": trajectory.outcome,
+            "lessons": trajectory.lessons,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.trajectory_close(
+                actor=request.user, trajectory=trajectory, **form.cleaned_data
+            )
+        except ValidationError as error:
+            for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Het traject is afgesloten."))
+            return _back(trajectory)
+    return render(
+        request,
+        "procurement/trajectory_close.html",
+        {"form": form, "trajectory": trajectory},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- KPI measurements in bulk ------------------------------------------------------------
+
+
+@require_GET
+def kpi_export(request, pk, file_format):
+    """One trajectory's KPI measurements as CSV or XLSX, to edit and import back."""
+    if file_format not in ("csv", "xlsx"):
+        raise Http404
+    trajectory = _editable(request, pk)
+    return kpi_transfer.export_response(
+        Trajectory.objects.filter(pk=trajectory.pk), file_format=file_format
+    )
+
+
+@require_GET
+def kpi_export_all(request, file_format):
+    """The KPI measurements of every trajectory the user may change."""
+    if file_format not in ("csv", "xlsx"):
+        raise Http404
+    if not can_create(request.user):
+        raise PermissionDenied
+    return kpi_transfer.export_response(
+        kpi_transfer.editable_trajectories(request.user), file_format=file_format
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def kpi_import(request):
+    """Upload the edited file, see every row's change and error, then confirm: nothing
+    is saved before the confirmation, and nothing at all if any row is wrong."""
+    if not can_create(request.user):
+        raise PermissionDenied
+    form = forms.KpiImportForm(request.POST or None, request.FILES or None)
+    preview = token = None
+    status = 200
+    if request.method == "POST" and "bevestigen" in request.POST:
+        try:
+            preview = kpi_transfer.Preview.from_token(
+                request.POST.get("token", ""), user=request.user
+            )
+            saved = kpi_transfer.apply(preview, actor=request.user)
+        except ValidationError as error:
+            form = forms.KpiImportForm()
+            form.add_error(None, error)
+            status = 400
+        else:
+            messages.success(
+                request,
+                _("%(count)s metingen opgeslagen.") % {"count": saved}
+                if saved != 1
+                else _("1 meting opgeslagen."),
+            )
+            return redirect("procurement:kpi_import")
+    elif request.method == "POST":
+        if form.is_valid():
+            try:
+                preview = kpi_transfer.parse(form.cleaned_data["file"], user=request.user)
+            except ValidationError as error:
+                form.add_error("file", error)
+                status = 400
+            else:
+                if preview.is_valid and preview.changes:
+                    token = preview.token(user=request.user)
+                status = 200 if preview.is_valid else 400
+        else:
+            status = 400
+    return render(
+        request,
+        "procurement/kpi_import.html",
+        {"form": form, "preview": preview, "token": token},
+        status=status,
+    )

@@ -1,5 +1,6 @@
 """Who may open which address: a persona × route × method matrix generated from the URL
-configuration (the access rules R1–R3 of the membership/MFA fix).
+configuration (the access rules R1–R3 of the membership/MFA fix, and the trajectory
+rules of domain.md §4).
 
 The routes come from walking `get_resolver()`; what each persona gets comes from the
 explicit table ROUTES below (plus pattern entries for the admin and allauth). A route
@@ -8,8 +9,8 @@ adds an address decides who may open it.
 
 The order of the answers (R3): anonymous on a login-required view → login; staff
 without two-factor authentication → TOTP set-up (R2, before any view); a method the
-view does not take → 405; a case the persona may not see → 404; one they see but may
-not change → 403; otherwise the view's own answer.
+view does not take → 405; a case or trajectory the persona may not see → 404; one they
+see but may not change → 403; otherwise the view's own answer.
 """
 
 import base64
@@ -18,23 +19,47 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
 from functools import cached_property
 from urllib.parse import urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.urls import URLResolver, get_resolver, reverse
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import Resolver404, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseAttachment, CaseMark
+from procurement import services as procurement_services
+from procurement.models import (
+    GuidingQuestion,
+    Kpi,
+    KpiExample,
+    KpiMeasurement,
+    PhaseProgress,
+    TeamMember,
+    Trajectory,
+    TrajectoryDocument,
+)
 from tests.cases.factories import CaseFactory
 from tests.cases.posts import case_form_data
+from tests.procurement.factories import load_guidance
 
 # A 1×1 pixel PNG that image libraries open (not just the magic bytes).
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 )
+
+# The confidential fields of the scenario trajectories: distinctive, so that a page
+# showing them is found by a plain search of its bytes.
+SECRET_VALUE = Decimal("7654321")
+SECRET_VALUE_TEXTS = ("7654321", "7.654.321", "7,654,321", "7 654 321", "7\u00a0654\u00a0321")
+SECRET_SUPPLIER = "Zebravink Meubelmakers B.V."
+SECRET_NOTES = "Kwartelnotitie: de raad weet nog van niets."
+RUNNING_TITLE = "Kantoormeubilair stadhuis Alfa"
 
 PERSONAS = (
     "anonymous",
@@ -87,6 +112,46 @@ for _rule in (EDITORS, SUBMITTERS, REVIEWERS):
     for _case, _personas in _rule.items():
         assert _personas <= READERS[_case], "who may change a case must also see it"
 
+# --- R1 for trajectories (domain.md §4): what each persona may do with each scenario ----
+
+# running: a running trajectory of Gemeente Alfa (phase 1 started); joint: the same with
+# Gemeente Charlie (Regio Zwolle) as a participating organisation; completed: an Alfa
+# trajectory closed as afgerond (a case can be made of it).
+TRAJECTORIES = ("running", "joint", "completed")
+# Active members of any organisation of the owner's region (Groene Hart) read a
+# trajectory's non-confidential fields; not `former` (her Alfa membership ended), not
+# `suspended`, not charlie (another region).
+REGION_READERS = {"alice", "dora", "bob", "bob_mfa", "staff", "staff_mfa"}
+# A participating organisation sees a joint trajectory as its own, also from another region.
+PARTICIPANTS = {"charlie", "former"}
+TRAJECTORY_READERS = {
+    "running": REGION_READERS,
+    "joint": REGION_READERS | PARTICIPANTS,
+    "completed": REGION_READERS,
+}
+# Estimated value, supplier (while the tender runs), notes, confidential documents: the
+# owning and participating organisations (any role) and staff; not bob (the region).
+CONFIDENTIAL_READERS = {
+    "running": {"alice", "dora", "staff", "staff_mfa"},
+    "joint": {"alice", "dora", "staff", "staff_mfa"} | PARTICIPANTS,
+    "completed": {"alice", "dora", "staff", "staff_mfa"},
+}
+# Inkopers and coordinators of the owning or a participating organisation, and staff. Not
+# dora (a bestuurder reads), not bob (a coordinator of the region, not of Alfa).
+TRAJECTORY_EDITORS = {
+    "running": {"alice", "staff", "staff_mfa"},
+    "joint": {"alice", "staff", "staff_mfa"} | PARTICIPANTS,
+    "completed": {"alice", "staff", "staff_mfa"},
+}
+# A case from a trajectory: who may both write cases and edit the trajectory.
+CASE_MAKERS = {name: TRAJECTORY_EDITORS[name] for name in TRAJECTORIES}
+# Inkopers and coordinators with an active membership start a trajectory; staff too.
+TRAJECTORY_CREATORS = {"alice", "bob", "bob_mfa", "charlie", "former", "staff_mfa"}
+
+for _rule in (CONFIDENTIAL_READERS, TRAJECTORY_EDITORS, CASE_MAKERS):
+    for _name, _personas in _rule.items():
+        assert _personas <= TRAJECTORY_READERS[_name], "who may do more must also see it"
+
 
 # --- expectations ----------------------------------------------------------------------
 
@@ -96,8 +161,10 @@ class Expect:
     """An answer: its status (or the statuses allowed) and, for a redirect, where to.
 
     Places: "login" (allauth login with ?next=), "admin-login", "mfa" (TOTP set-up),
-    "case" (the target's case page), "admin" (the admin index), "not-gate" (anywhere but
-    login or MFA set-up), or a literal path."""
+    "case" (the target's case page), "trajectory" (the target's trajectory page, maybe at
+    one of its sections), "case-edit" (the edit page of a case made from the target's
+    trajectory), "admin" (the admin index), "not-gate" (anywhere but login or MFA
+    set-up), or a literal path (which, unlike the places above, changes nothing)."""
 
     status: int | tuple[int, ...]
     to: str | tuple[str, ...] | None = None
@@ -105,15 +172,19 @@ class Expect:
 
 LOGIN = Expect(302, "login")
 MFA = Expect(302, "mfa")
+TRAJECTORY_PAGE = Expect(302, "trajectory")
+# Places a successful change leads to: only then may the target's state have changed.
+CHANGED = {"case", "trajectory", "case-edit"}
 
 
 @dataclass
 class Target:
-    """What a test asks for: the address, the scenario case behind it (if any), the POST
-    body, and for an admin address what a beheerder with MFA gets there."""
+    """What a test asks for: the address, the scenario case or trajectory behind it (if
+    any), the POST body, and for an admin address what a beheerder with MFA gets there."""
 
     url: str
     case: Case | None = None
+    trajectory: Trajectory | None = None
     data: dict = field(default_factory=dict)
     staff_get: Expect | None = None  # admin: what a beheerder with MFA gets
 
@@ -130,13 +201,15 @@ def _gate(persona: str, *, public: bool) -> Expect | None:
     return None
 
 
-def _case_of(target_name: str) -> str:
+def _scenario_of(target_name: str) -> str:
+    """The scenario case or trajectory of a target: "draft-bewaard" → "draft".
+    (The scenario is always the one whose address is asked for.)"""
     return target_name.split("-")[0]
 
 
 def reads(persona, target_name, target):
     """A public read view (case page, attachment): 200 if visible, else 404."""
-    visible = persona in READERS[_case_of(target_name)]
+    visible = persona in READERS[_scenario_of(target_name)]
     return _gate(persona, public=True) or Expect(200 if visible else 404)
 
 
@@ -149,16 +222,17 @@ def refuses(status: int, *, public: bool) -> Rule:
     return rule
 
 
-def _changes(who: dict[str, set[str]], success: Expect) -> Rule:
-    """A login-required view that changes a case: 404 unseen, 403 seen, else success."""
+def _changes(who: dict[str, set[str]], success: Expect, readers=READERS) -> Rule:
+    """A login-required view that changes a case (or, with `readers` of trajectories, a
+    trajectory): 404 unseen, 403 seen, else success."""
 
     def rule(persona, target_name, target):
-        case = _case_of(target_name)
+        scenario = _scenario_of(target_name)
         if gate := _gate(persona, public=False):
             return gate
-        if persona not in READERS[case]:
+        if persona not in readers[scenario]:
             return Expect(404)
-        return success if persona in who.get(case, set()) else Expect(403)
+        return success if persona in who.get(scenario, set()) else Expect(403)
 
     return rule
 
@@ -175,7 +249,7 @@ def marks(persona, target_name, target):
     """Any signed-in reader marks a case; an unknown kind of mark does not exist."""
     if gate := _gate(persona, public=False):
         return gate
-    if target_name.endswith("-onzin") or persona not in READERS[_case_of(target_name)]:
+    if target_name.endswith("-onzin") or persona not in READERS[_scenario_of(target_name)]:
         return Expect(404)
     return Expect(302, "case")
 
@@ -188,6 +262,89 @@ def bad_key(persona, target_name, target):
     """allauth's key pages are public and exempt from the MFA set-up: a bad key is a
     page saying so (200) or 404, never a 5xx."""
     return Expect((200, 404))
+
+
+# Trajectories are never public: every rule starts with the login gate. A target named
+# "<scenario>-foreign" asks for a part of another trajectory (its team member, KPI or
+# document) through the scenario trajectory's address.
+
+
+def _foreign(target_name: str) -> bool:
+    return target_name.endswith("-foreign")
+
+
+def _back_unchanged(target: Target) -> Expect:
+    """Back to the trajectory page with a message, having changed nothing."""
+    return Expect(302, target.trajectory.get_absolute_url())
+
+
+def reads_trajectory(persona, target_name, target):
+    visible = persona in TRAJECTORY_READERS[_scenario_of(target_name)]
+    return _gate(persona, public=False) or Expect(200 if visible else 404)
+
+
+def edits_trajectory(success: Expect) -> Rule:
+    """404 unseen, 403 seen but not editable, else success; a part of another trajectory
+    is not found, also for editors of both."""
+
+    def rule(persona, target_name, target):
+        outcome = Expect(404) if _foreign(target_name) else success
+        return _changes(TRAJECTORY_EDITORS, outcome, readers=TRAJECTORY_READERS)(
+            persona, target_name, target
+        )
+
+    return rule
+
+
+def closes(success: Expect) -> Rule:
+    """Closing: an editor of a closed trajectory is sent back to its page."""
+
+    def rule(persona, target_name, target):
+        expected = edits_trajectory(success)(persona, target_name, target)
+        if expected == success and _scenario_of(target_name) == "completed":
+            return _back_unchanged(target)
+        return expected
+
+    return rule
+
+
+def makes_case(persona, target_name, target):
+    """A draft case from a completed trajectory, then its edit page; from a running one,
+    back to the trajectory with a message and no case."""
+    success = Expect(302, "case-edit")
+    expected = _changes(CASE_MAKERS, success, readers=TRAJECTORY_READERS)(
+        persona, target_name, target
+    )
+    if expected == success and _scenario_of(target_name) != "completed":
+        return _back_unchanged(target)
+    return expected
+
+
+def downloads(persona, target_name, target):
+    """A document through its own trajectory only; a confidential one only for readers
+    of the confidential fields (404 for the region)."""
+    scenario = _scenario_of(target_name)
+    if gate := _gate(persona, public=False):
+        return gate
+    if persona not in TRAJECTORY_READERS[scenario] or _foreign(target_name):
+        return Expect(404)
+    if target_name.endswith("-confidential") and persona not in CONFIDENTIAL_READERS[scenario]:
+        return Expect(404)
+    return Expect(200)
+
+
+def exports_kpis(persona, target_name, target):
+    """The KPI measurements of every trajectory the persona may change: an unknown format
+    is not found; who may not change trajectories is refused."""
+    if gate := _gate(persona, public=False):
+        return gate
+    if target_name not in ("csv", "xlsx"):
+        return Expect(404)
+    return Expect(200 if persona in TRAJECTORY_CREATORS else 403)
+
+
+def exports_trajectories(persona, target_name, target):
+    return _gate(persona, public=False) or Expect(200 if target_name in ("csv", "xlsx") else 404)
 
 
 # --- admin: one pattern entry for every route under /beheer/ ----------------------------
@@ -333,6 +490,92 @@ class World:
             size=len(PNG),
         )
 
+    # --- trajectories (through the services, as the pages make them) ---
+
+    @cached_property
+    def guidance(self) -> bool:
+        """The seeded R-ladder, phases and guiding questions: the phase actions need them."""
+        load_guidance()
+        return True
+
+    def _trajectory(self, title, *, participants=()) -> Trajectory:
+        assert self.guidance
+        alice = self.fixture("alice")
+        trajectory = procurement_services.trajectory_create(
+            actor=alice,
+            organisation=self.fixture("alfa"),
+            title=title,
+            procurement_type="levering",
+            estimated_value=SECRET_VALUE,
+            supplier=SECRET_SUPPLIER,
+            notes=SECRET_NOTES,
+            participating_organisations=participants,
+        )
+        procurement_services.trajectory_phase_start(
+            actor=alice, trajectory=trajectory, number=1, started_on=timezone.localdate()
+        )
+        return trajectory
+
+    @cached_property
+    def running(self) -> Trajectory:
+        return self._trajectory(RUNNING_TITLE)
+
+    @cached_property
+    def joint(self) -> Trajectory:
+        return self._trajectory(
+            "Gezamenlijke inkoop werkkleding", participants=[self.fixture("charlie_org")]
+        )
+
+    @cached_property
+    def completed(self) -> Trajectory:
+        trajectory = self._trajectory("Hergebruikte bureaustoelen")
+        return procurement_services.trajectory_close(
+            actor=self.fixture("alice"),
+            trajectory=trajectory,
+            status=Trajectory.Status.AFGEROND,
+            closed_on=timezone.localdate(),
+            outcome="Tweehonderd stoelen opgeknapt in plaats van nieuw gekocht.",
+            lessons="Tel eerst wat er al is.",
+        )
+
+    def trajectory(self, name) -> Trajectory:
+        return getattr(self, name)
+
+    @cached_property
+    def question(self) -> GuidingQuestion:
+        """A generic guiding question of phase 1: every trajectory asks it."""
+        assert self.guidance
+        return (
+            GuidingQuestion.objects.filter(phase__number=1, kind=GuidingQuestion.Kind.GENERIEK)
+            .order_by("position")
+            .first()
+        )
+
+    def member(self, trajectory) -> TeamMember:
+        return trajectory.team.first() or TeamMember.objects.create(
+            trajectory=trajectory, name="Chris Circulair", role=TeamMember.Role.CHEF_CIRCULAIR
+        )
+
+    def kpi(self, trajectory) -> Kpi:
+        return trajectory.kpis.first() or Kpi.objects.create(
+            trajectory=trajectory,
+            name="Hergebruikte stoelen",
+            unit="stuks",
+            direction=KpiExample.Direction.HOGER,
+        )
+
+    def document(self, trajectory, *, confidential: bool) -> TrajectoryDocument:
+        return trajectory.documents.filter(
+            is_confidential=confidential
+        ).first() or TrajectoryDocument.objects.create(
+            trajectory=trajectory,
+            file=ContentFile(PNG, name="offerte.png"),
+            title="Offerte" if confidential else "Foto van de stoelen",
+            content_type="image/png",
+            size=len(PNG),
+            is_confidential=confidential,
+        )
+
 
 def _case_url(name):
     def build(world, route):
@@ -393,6 +636,106 @@ def _export_target(file_format):
 
 def _page_target(world, route):
     return Target(reverse(route.name))
+
+
+def _trajectory_target(name, part=None, *, owner=None):
+    """The address of scenario trajectory `name`. `part(world, trajectory)` gives the
+    route's other parameters and the POST body; with `owner`, for a part of that other
+    trajectory (whose state the test then watches)."""
+
+    def build(world, route):
+        trajectory = world.trajectory(name)
+        owning = world.trajectory(owner) if owner else trajectory
+        kwargs, data = part(world, owning) if part else ({}, {})
+        url = reverse(route.name, kwargs={"pk": trajectory.pk, **kwargs})
+        return Target(url, trajectory=owning, data=data)
+
+    return build
+
+
+def _trajectory_export_target(file_format):
+    def build(world, route):
+        world.trajectory("running")  # something to export
+        world.trajectory("joint")
+        return Target(reverse(route.name, kwargs={"file_format": file_format}))
+
+    return build
+
+
+def _day(days: int = 0) -> str:
+    return (timezone.localdate() + timedelta(days=days)).isoformat()
+
+
+def _phase(number, **days):
+    """Phase `number` of the trajectory; the body's dates are today plus so many days."""
+
+    def part(world, trajectory):
+        return {"number": number}, {name: _day(n) for name, n in days.items()}
+
+    return part
+
+
+def _edit(world, trajectory):
+    """The trajectory's own values with a new title. No participating organisations: the
+    form offers only those of the owner's region, and the scenarios have none there
+    (test_editing_a_joint_trajectory_keeps_its_participants is about the others)."""
+    data = {
+        "title": f"{trajectory.title} (herzien)",
+        "procurement_type": trajectory.procurement_type,
+        "estimated_value": str(trajectory.estimated_value),
+        "supplier": trajectory.supplier,
+        "notes": trajectory.notes,
+    }
+    return {}, data
+
+
+def _close(world, trajectory):
+    return {}, {
+        "status": Trajectory.Status.AFGEROND,
+        "closed_on": _day(),
+        "outcome": "Tweehonderd stoelen opgeknapt.",
+        "lessons": "Tel eerst wat er al is.",
+    }
+
+
+def _answer(world, trajectory):
+    question = world.question
+    return {"question_pk": question.pk}, {f"q{question.pk}-answer": "We tellen eerst."}
+
+
+def _new_member(world, trajectory):
+    return {}, {"role": TeamMember.Role.OVERIG, "name": "Externe adviseur"}
+
+
+def _member(world, trajectory):
+    return {"member_pk": world.member(trajectory).pk}, {}
+
+
+def _new_kpi(world, trajectory):
+    return {}, {"name": "Nieuw materiaal", "unit": "kg", "direction": KpiExample.Direction.LAGER}
+
+
+def _measurement(world, trajectory):
+    kpi = world.kpi(trajectory)
+    fields = {
+        "label": "Contractjaar 1",
+        "period_start": "2026-01-01",
+        "period_end": "2026-12-31",
+        "target": "100",
+    }
+    return {"kpi_pk": kpi.pk}, {f"m{kpi.pk}-{name}": value for name, value in fields.items()}
+
+
+def _new_document(world, trajectory):
+    upload = SimpleUploadedFile("stoelen.png", PNG, content_type="image/png")
+    return {}, {"file": upload, "title": "Foto van de stoelen", "is_confidential": "on"}
+
+
+def _document(*, confidential):
+    def part(world, trajectory):
+        return {"document_pk": world.document(trajectory, confidential=confidential).pk}, {}
+
+    return part
 
 
 def _allauth_key_target(world, route):
@@ -566,6 +909,99 @@ ROUTES.update(
 )
 
 
+def _action(part, *, foreign=False) -> Entry:
+    """A POST-only change of a trajectory (GET: 405 after the gate) with a valid body:
+    its editors are sent back to the trajectory page. `foreign`: also a part of the
+    running trajectory asked for through the joint one's address."""
+    targets = {name: _trajectory_target(name, part) for name in ("running", "joint")}
+    if foreign:
+        targets["joint-foreign"] = _trajectory_target("joint", part, owner="running")
+    return Entry(
+        targets=targets,
+        get=refuses(405, public=False),
+        post=edits_trajectory(TRAJECTORY_PAGE),
+    )
+
+
+ROUTES.update(
+    {
+        "procurement:trajectory_list": _page(public=False),
+        # An empty POST is an invalid form (400) for those who may start a trajectory.
+        "procurement:trajectory_create": _page(
+            public=False, post_status=400, who=TRAJECTORY_CREATORS
+        ),
+        "procurement:trajectory_export": Entry(
+            targets={name: _trajectory_export_target(name) for name in ("csv", "xlsx", "pdf")},
+            get=exports_trajectories,
+            post=refuses(405, public=False),
+        ),
+        "procurement:trajectory_detail": Entry(
+            targets={name: _trajectory_target(name) for name in TRAJECTORIES},
+            get=reads_trajectory,
+            post=refuses(405, public=False),
+        ),
+        "procurement:trajectory_update": Entry(
+            targets={name: _trajectory_target(name, _edit) for name in ("running", "joint")},
+            get=edits_trajectory(Expect(200)),
+            post=edits_trajectory(TRAJECTORY_PAGE),
+        ),
+        "procurement:trajectory_close": Entry(
+            targets={name: _trajectory_target(name, _close) for name in TRAJECTORIES},
+            get=closes(Expect(200)),
+            post=closes(TRAJECTORY_PAGE),
+        ),
+        # Phase 1 of both runs since today: phase 2 starts or is skipped, phase 1 is
+        # completed or planned.
+        "procurement:phase_start": _action(_phase(2, started_on=0)),
+        "procurement:phase_complete": _action(_phase(1, completed_on=0)),
+        "procurement:phase_skip": _action(_phase(2)),
+        "procurement:phase_plan": _action(_phase(1, planned_end_on=30)),
+        "procurement:question_answer": _action(_answer),
+        "procurement:team_add": _action(_new_member),
+        "procurement:team_remove": _action(_member, foreign=True),
+        "procurement:kpi_add": _action(_new_kpi),
+        "procurement:measurement_record": _action(_measurement, foreign=True),
+        "procurement:document_add": _action(_new_document),
+        "procurement:document_download": Entry(
+            targets={
+                "running-confidential": _trajectory_target("running", _document(confidential=True)),
+                "running-open": _trajectory_target("running", _document(confidential=False)),
+                "joint-confidential": _trajectory_target("joint", _document(confidential=True)),
+                # The running trajectory's confidential document through the joint address.
+                "joint-foreign": _trajectory_target(
+                    "joint", _document(confidential=True), owner="running"
+                ),
+            },
+            get=downloads,
+            post=refuses(405, public=False),
+        ),
+        # KPI measurements in bulk: for those who may change trajectories.
+        "procurement:kpi_import": _page(public=False, post_status=400, who=TRAJECTORY_CREATORS),
+        "procurement:kpi_export_all": Entry(
+            targets={name: _trajectory_export_target(name) for name in ("csv", "xlsx", "pdf")},
+            get=exports_kpis,
+            post=refuses(405, public=False),
+        ),
+        "procurement:kpi_export": Entry(
+            targets={
+                f"{name}-{file_format}": _trajectory_target(
+                    name, lambda world, trajectory, f=file_format: ({"file_format": f}, {})
+                )
+                for name in ("running", "joint")
+                for file_format in ("csv", "xlsx")
+            },
+            get=edits_trajectory(Expect(200)),
+            post=refuses(405, public=False),
+        ),
+        "cases:case_from_trajectory": Entry(
+            targets={name: _trajectory_target(name) for name in ("completed", "running")},
+            get=refuses(405, public=False),
+            post=makes_case,
+        ),
+    }
+)
+
+
 def _allauth_page(persona, name, target):
     """allauth's own pages (login, logout, e-mail, MFA) are exempt from the MFA set-up."""
     return Expect((200, 302, 400, 404, 405), "not-mfa")
@@ -636,13 +1072,22 @@ def test_the_walk_finds_the_routes_with_parameters():
         "cases:case_export",
         "account_confirm_email",
         "admin:cases_case_change",
+        "procurement:trajectory_detail",
+        "procurement:trajectory_export",
+        "procurement:document_download",
+        "cases:case_from_trajectory",
     } <= with_parameter
     assert "cases:case_list" not in with_parameter
+    assert "procurement:trajectory_list" not in with_parameter
 
 
 def test_no_entry_is_left_without_a_route():
     """An entry for a route that no longer exists is a rule nobody tests."""
     assert set(ROUTES) - set(ALL_ROUTES) == set()
+
+
+# The sections of the trajectory page an action sends back to.
+TRAJECTORY_SECTIONS = r"|fasen|team|kpis|documenten|kpi-\d+|vraag-\d+"
 
 
 def _leads_to(location: str, place: str, target: Target) -> bool:
@@ -660,6 +1105,23 @@ def _leads_to(location: str, place: str, target: Target) -> bool:
             return not any(_leads_to(location, p, target) for p in ("login", "admin-login", "mfa"))
         case "case":
             return location == target.case.get_absolute_url()
+        case "trajectory":
+            parts = urlsplit(location)
+            return (
+                parts.path == target.trajectory.get_absolute_url()
+                and re.fullmatch(TRAJECTORY_SECTIONS, parts.fragment) is not None
+            )
+        case "case-edit":
+            try:
+                match = resolve(path)
+            except Resolver404:
+                return False
+            return (
+                match.view_name == "cases:case_update"
+                and Case.objects.filter(
+                    slug=match.kwargs["slug"], trajectories=target.trajectory
+                ).exists()
+            )
         case "admin":
             return path == reverse("admin:index")
         case _:
@@ -692,6 +1154,45 @@ def _fingerprint(case: Case):
     )
 
 
+def _trajectory_fingerprint(trajectory: Trajectory):
+    """The trajectory and all its parts: what any of its actions could change."""
+    trajectory.refresh_from_db()
+    return (
+        trajectory.status,
+        trajectory.title,
+        trajectory.closed_on,
+        trajectory.current_phase_id,
+        trajectory.estimated_value,
+        trajectory.supplier,
+        trajectory.notes,
+        trajectory.share_confidential,
+        sorted(trajectory.participating_organisations.values_list("pk", flat=True)),
+        list(
+            PhaseProgress.objects.filter(trajectory=trajectory)
+            .order_by("phase__number")
+            .values_list("phase__number", "status", "started_on", "planned_end_on", "completed_on")
+        ),
+        list(trajectory.answers.order_by("pk").values_list("question_id", "answer", "is_done")),
+        list(trajectory.team.order_by("pk").values_list("pk", "role", "name")),
+        list(trajectory.kpis.order_by("pk").values_list("pk", "name")),
+        list(
+            KpiMeasurement.objects.filter(kpi__trajectory=trajectory)
+            .order_by("pk")
+            .values_list("pk", "label", "target", "actual")
+        ),
+        list(trajectory.documents.order_by("pk").values_list("pk", "title", "is_confidential")),
+        list(trajectory.cases.order_by("pk").values_list("pk", flat=True)),
+        trajectory.history.count(),
+    )
+
+
+def _state(target: Target):
+    return (
+        _fingerprint(target.case) if target.case is not None else None,
+        _trajectory_fingerprint(target.trajectory) if target.trajectory is not None else None,
+    )
+
+
 @pytest.mark.parametrize(("route_name", "target_name", "persona", "method"), MATRIX)
 def test_each_persona_gets_what_the_rules_say(
     db, client, request, route_name, target_name, persona, method
@@ -701,7 +1202,7 @@ def test_each_persona_gets_what_the_rules_say(
     world = World(request)
     user = world.user(persona)  # first: the admin samples depend on who exists
     target = entry.targets[target_name](world, route)
-    before = _fingerprint(target.case) if target.case is not None else None
+    before = _state(target)
     if user is not None:
         client.force_login(user)
 
@@ -709,8 +1210,8 @@ def test_each_persona_gets_what_the_rules_say(
 
     expected = (entry.get if method == "get" else entry.post)(persona, target_name, target)
     assert_answer(response, expected, target)
-    if before is not None and not (expected.status == 302 and expected.to == "case"):
-        assert _fingerprint(target.case) == before, "a refused request changed the case"
+    if not (expected.status == 302 and expected.to in CHANGED):
+        assert _state(target) == before, "a refused request changed the case or trajectory"
 
 
 ADMIN_POST_SAMPLE = [
@@ -803,3 +1304,72 @@ def test_suspending_takes_effect_at_once_for_a_signed_in_user(db, client, reques
 
     assert client.get(draft.get_absolute_url()).status_code == 404
     assert client.post(reverse("cases:case_submit", args=[draft.slug])).status_code == 404
+
+
+# --- R1 on the contents of trajectory pages: the confidential fields --------------------
+
+
+def _body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def _secrets_in(content: bytes) -> list[str]:
+    texts = (*SECRET_VALUE_TEXTS, SECRET_SUPPLIER, SECRET_NOTES)
+    return [text for text in texts if text.encode() in content]
+
+
+def test_a_confidential_field_never_reaches_another_organisation(db, client, request):
+    """bob (Gemeente Beta) reads the Alfa trajectory of his region, never its estimated
+    value, supplier (the tender runs) or notes: not on its page, in the list, a search,
+    the htmx results or the export."""
+    world = World(request)
+    trajectory = world.running
+    word = RUNNING_TITLE.split()[0].lower()
+    list_url = reverse("procurement:trajectory_list")
+    export_url = reverse("procurement:trajectory_export", kwargs={"file_format": "csv"})
+    addresses = {
+        "page": (trajectory.get_absolute_url(), {}),
+        "list": (list_url, {}),
+        "search": (f"{list_url}?q={word}", {}),
+        "search (htmx)": (f"{list_url}?q={word}", {"HTTP_HX_REQUEST": "true"}),
+        "export": (export_url, {}),
+        "export of the search": (f"{export_url}?q={word}", {}),
+    }
+    # What the checks look for is what the pages show to those who may see it.
+    client.force_login(world.fixture("alice"))
+    own = _body(client.get(trajectory.get_absolute_url()))
+    assert SECRET_SUPPLIER.encode() in own
+    assert SECRET_NOTES.encode() in own
+    assert any(text.encode() in own for text in SECRET_VALUE_TEXTS)
+
+    client.force_login(world.fixture("bob"))
+    for name, (url, headers) in addresses.items():
+        response = client.get(url, **headers)
+        content = _body(response)
+        assert response.status_code == 200, name
+        assert trajectory.title.encode() in content, f"{name}: the trajectory is not there"
+        assert _secrets_in(content) == [], f"{name} shows {_secrets_in(content)}"
+
+
+def test_editing_a_joint_trajectory_keeps_its_participants(db, client, request):
+    """Gemeente Charlie (Regio Zwolle) takes part in the joint Alfa trajectory. alice
+    saves its edit form as her browser sends it (a new title, the participants the form
+    has ticked): Charlie still takes part, so charlie still reads it."""
+    world = World(request)
+    joint = world.joint
+    url = reverse("procurement:trajectory_update", args=[joint.pk])
+    client.force_login(world.fixture("alice"))
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    ticked = [
+        box["value"]
+        for box in page.select("input[name=participating_organisations]")
+        if box.has_attr("checked")
+    ]
+    _, data = _edit(world, joint)
+
+    response = client.post(url, {**data, "participating_organisations": ticked})
+
+    assert_answer(response, TRAJECTORY_PAGE, Target(url, trajectory=joint))
+    assert list(joint.participating_organisations.all()) == [world.fixture("charlie_org")]
+    client.force_login(world.fixture("charlie"))
+    assert client.get(joint.get_absolute_url()).status_code == 200

@@ -5,6 +5,8 @@ from collections import Counter
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.db.models import Count
+from django.utils import timezone
 
 from cases.models import Case, CaseMark, KnowledgeItem
 from community.models import (
@@ -225,7 +227,7 @@ def demo(seeded, settings):
 
 
 def test_demo_data_builds_on_the_seed(demo):
-    from procurement.models import Trajectory
+    from procurement.models import Kpi, PhaseProgress, Trajectory
 
     demo = Trajectory.objects.filter(title__endswith="(demo)")
     assert demo.count() == 20
@@ -233,11 +235,33 @@ def test_demo_data_builds_on_the_seed(demo):
     assert not User.objects.exclude(email__endswith="@demo.example").exists()
     assert not User.objects.exclude(full_name__endswith="(demo)").exists()
     demo_cases = Case.objects.filter(title__endswith="(demo)")
+    # Two drafts and a submitted case written as cases, and a draft made from a closed
+    # trajectory ("Maak er een praktijkvoorbeeld van").
     assert sorted(demo_cases.values_list("status", flat=True)) == [
+        "concept",
         "concept",
         "concept",
         "ingediend",
     ]
+    from_trajectory = demo_cases.get(trajectories__status="afgerond")
+    assert from_trajectory.trajectories.get().lessons
+    # Every state of a trajectory: an overdue phase, a joint tender of three
+    # municipalities, KPIs with several periods.
+    running = PhaseProgress.objects.filter(trajectory__in=demo, status="bezig")
+    assert running.filter(planned_end_on__lt=timezone.localdate()).exists()
+    assert (
+        demo.filter(participating_organisations__isnull=False)
+        .distinct()
+        .get(title="Zonnepanelen op scholen (demo)")
+        .participating_organisations.count()
+        == 2
+    )
+    assert (
+        Kpi.objects.filter(trajectory__in=demo, measurements__isnull=False)
+        .annotate(periods=Count("measurements"))
+        .filter(periods__gte=3)
+        .exists()
+    )
     assert CaseMark.objects.filter(user__email="inkoper@demo.example", kind="bewaard").exists()
 
 

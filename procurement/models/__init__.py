@@ -5,7 +5,7 @@ thresholds. The models live in modules by subject; import them from
 
 from .guidance import GuidingQuestion, KpiExample, Phase, PhaseGuidance
 from .ladder import PBL_TO_RVO, R_LEVEL_NAMES, RLevel, RStrategy
-from .thresholds import EuThreshold
+from .thresholds import EuThreshold, threshold_for
 from .trajectories import (
     TENDERNED_ID,
     AwardBasis,
@@ -47,4 +47,5 @@ __all__ = [
     "Trajectory",
     "TrajectoryDocument",
     "TrajectoryQuerySet",
+    "threshold_for",
 ]

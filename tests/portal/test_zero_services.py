@@ -21,6 +21,13 @@ urls = ["/", "/praktijkvoorbeelden/", "/praktijkvoorbeelden/?q=hergebruik&r=3",
 answers = [client.get(url).status_code for url in urls]
 client.force_login(User.objects.get(email="inkoper@demo.example"))
 answers += [client.get(url).status_code for url in urls]
+from procurement.models import Trajectory
+trajectory = Trajectory.objects.filter(kpis__isnull=False, organisation__slug="gemeente-gouda").first()
+signed_in = ["/trajecten/", "/trajecten/?q=meubilair&soort=levering&jaar=2024",
+             "/trajecten/?sorteer=titel", trajectory.get_absolute_url(),
+             "/trajecten/export.csv", "/trajecten/kpis/import/",
+             f"/trajecten/{trajectory.pk}/kpis/export.xlsx"]
+answers += [client.get(url).status_code for url in signed_in]
 print(answers)
 """
 
@@ -38,7 +45,7 @@ def _manage(env, *args, stdin=None):
     )
 
 
-def test_the_case_library_works_on_sqlite_without_services(tmp_path):
+def test_the_case_library_and_trajectories_work_on_sqlite_without_services(tmp_path):
     env = {
         k: v
         for k, v in os.environ.items()
@@ -50,4 +57,4 @@ def test_the_case_library_works_on_sqlite_without_services(tmp_path):
         assert result.returncode == 0, result.stderr[-2000:]
     result = _manage(env, "shell", stdin=PAGES)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip().splitlines()[-1] == str([200] * 16)
+    assert result.stdout.strip().splitlines()[-1] == str([200] * 23)

@@ -10,6 +10,7 @@ first. Idempotent: what exists is kept, only what is missing is added; running i
 changes nothing but setting the demo password back.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import Case, CaseMark
@@ -185,21 +187,61 @@ class Command(BaseCommand):
                 contract_start=row.get("contract_start"),
                 contract_end=row.get("contract_end"),
                 supplier=row.get("supplier") or "",
+                tenderned_id=str(row.get("tenderned_id") or ""),
+                notes=row.get("notes") or "",
+                share_confidential=row.get("share_confidential", False),
+                outcome=row.get("outcome") or "",
+                lessons=row.get("lessons") or "",
+                participating_organisations=[
+                    self._organisation(slug) for slug in row.get("participating") or []
+                ],
             )
-            self._progress(trajectory, row["progress"], phases, actor=actor)
+            self._progress(
+                trajectory, row["progress"], phases, actor=actor, overdue=row.get("overdue", False)
+            )
             self._answers(trajectory, row.get("answers") or [], actor=actor)
             self._team(trajectory, row["team"], actor=actor)
             self._kpis(trajectory, row.get("kpis") or [], actor=actor)
+            if row.get("to_case") and not trajectory.cases.exists():
+                case_services.case_from_trajectory(actor=actor, trajectory=trajectory)
 
-    def _progress(self, trajectory, statuses: list[str], phases: dict, *, actor: User) -> None:
+    def _progress(
+        self, trajectory, statuses: list[str], phases: dict, *, actor: User, overdue: bool
+    ) -> None:
+        """The status of each phase, with dates: each phase took about two months and
+        the running one started a month ago (planned to take three, or overdue by two
+        weeks when the row says so); a closed trajectory closed when its last phase
+        ended."""
         if len(statuses) != len(phases):
             raise CommandError(f"{trajectory}: give a status for each of the {len(phases)} phases.")
         done = set(trajectory.progress.values_list("phase__number", flat=True))
+        today = timezone.localdate()
+        steps = sum(1 for status in statuses if status in ("afgerond", "bezig"))
+        start = today - timedelta(days=60 * max(steps - 1, 0) + 30)
+        last_end = None
         for number, status in enumerate(statuses, start=1):
-            if number not in done:
-                procurement_services.phase_progress_set(
-                    actor=actor, trajectory=trajectory, phase=phases[number], status=status
-                )
+            if number in done:
+                continue
+            started = completed = planned = None
+            if status in ("afgerond", "bezig"):
+                started = start
+                start = start + timedelta(days=60)
+            if status == "afgerond":
+                completed = min(started + timedelta(days=55), today)
+                last_end = completed
+            if status == "bezig":
+                planned = today - timedelta(days=14) if overdue else started + timedelta(days=90)
+            procurement_services.phase_progress_set(
+                actor=actor,
+                trajectory=trajectory,
+                phase=phases[number],
+                status=status,
+                started_on=started,
+                completed_on=completed,
+                planned_end_on=planned,
+            )
+        if trajectory.is_closed and trajectory.closed_on is None:
+            Trajectory.objects.filter(pk=trajectory.pk).update(closed_on=last_end or today)
 
     def _answers(self, trajectory, rows: list[dict], *, actor: User) -> None:
         for row in rows:
