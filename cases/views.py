@@ -341,7 +341,11 @@ def case_return(request, slug):
         return _render_detail(request, case, return_form=form, status=400)
     services.case_return(actor=request.user, case=case, comment=form.cleaned_data["comment"])
     messages.success(request, _("Het praktijkvoorbeeld is teruggestuurd naar de auteur."))
-    return redirect(case)
+    # A returned case is a draft again: a coordinator of another organisation no longer
+    # sees it, so they go back to the list rather than to a page that is not found.
+    if Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
+        return redirect(case)
+    return redirect("cases:case_list")
 
 
 @login_not_required

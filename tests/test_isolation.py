@@ -174,7 +174,7 @@ LOGIN = Expect(302, "login")
 MFA = Expect(302, "mfa")
 TRAJECTORY_PAGE = Expect(302, "trajectory")
 # Places a successful change leads to: only then may the target's state have changed.
-CHANGED = {"case", "trajectory", "case-edit"}
+CHANGED = {"case", "trajectory", "case-edit", "case-list-after-return"}
 
 
 @dataclass
@@ -242,6 +242,15 @@ def reviews(persona, target_name, target):
     expected = _changes(REVIEWERS, Expect(302, "case"))(persona, target_name, target)
     if expected.status == 302 and expected.to == "case" and persona not in WITH_MFA:
         return MFA
+    return expected
+
+
+def returns(persona, target_name, target):
+    """Return: as publish, but a reviewer who does not see the draft it becomes (a
+    coordinator of another organisation) lands on the case list, with the message."""
+    expected = reviews(persona, target_name, target)
+    if expected.to == "case" and persona not in READERS["draft"]:
+        return Expect(302, "case-list-after-return")
     return expected
 
 
@@ -827,7 +836,7 @@ ROUTES: dict[str, Entry] = {
     "cases:case_return": Entry(
         targets={name: _review_target(name, RETURN) for name in CASES},
         get=refuses(405, public=False),
-        post=reviews,
+        post=returns,
     ),
     "cases:case_mark": Entry(
         targets={
@@ -1124,6 +1133,8 @@ def _leads_to(location: str, place: str, target: Target) -> bool:
             )
         case "admin":
             return path == reverse("admin:index")
+        case "case-list-after-return":
+            return location == reverse("cases:case_list")
         case _:
             return path == urlsplit(place).path
 

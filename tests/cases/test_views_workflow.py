@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from django.urls import reverse
 
 from cases import mails, services
 from cases.models import Case
@@ -214,7 +215,13 @@ def test_the_coordinator_returns_a_case_with_a_comment_the_author_reads(
 ):
     response = post(bob, _url(submitted, "terugsturen/"), {"comment": "  Noem geen bedragen.  "})
 
+    # The draft it becomes is not bob's to see: he lands on the list with a confirmation,
+    # not on a page that is not found (issue 12, bug 1).
     assert response.status_code == 302
+    assert response["Location"] == reverse("cases:case_list")
+    landing = client.get(response["Location"])
+    assert landing.status_code == 200
+    assert soup(landing).select_one(".portal-messages") is not None
     submitted.refresh_from_db()
     assert submitted.status == Case.Status.CONCEPT
     assert submitted.review_comment == "Noem geen bedragen."
