@@ -336,9 +336,21 @@ LOGGING = {
             "format": "time=%(asctime)s level=%(levelname)s logger=%(name)s msg=%(message)r",
         }
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "keyvalue"}},
+    "filters": {
+        "client_errors_without_traceback": {"()": "portal.logs.ClientErrorsWithoutTraceback"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "keyvalue",
+            "filters": ["client_errors_without_traceback"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own console handler would write every record a second time (DEBUG):
+        # its records go to the root handler only.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
     },
 }
