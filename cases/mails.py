@@ -8,7 +8,7 @@ from django.utils import translation
 from cases.models import Case
 
 
-def author_mail_send(*, case_id: int, event: str) -> bool:
+def author_mail_send(*, case_id: int, event: str, site_url: str | None = None) -> bool:
     """Render and send the mail about this event (case_submitted, case_published,
     case_returned) to the case's author, in the portal's language; False if there is no
     one to tell (the case or author is gone). Sent by cases.tasks.author_mail."""
@@ -16,7 +16,7 @@ def author_mail_send(*, case_id: int, event: str) -> bool:
     author = case.author if case else None
     if author is None or not author.email:
         return False
-    context = {"case": case, "author": author, "site_url": settings.SITE_URL}
+    context = {"case": case, "author": author, "site_url": site_url or settings.SITE_URL}
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"emails/{event}_subject.txt", context).strip()
         body = render_to_string(f"emails/{event}_body.txt", context)

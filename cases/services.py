@@ -27,7 +27,7 @@ from cases.models import (
     CaseStrategy,
     Tag,
 )
-from kit import uploads
+from kit import site, uploads
 from procurement import permissions as procurement_permissions
 from procurement.models import Trajectory
 
@@ -311,7 +311,10 @@ def _mail_author(case: Case, event: str) -> None:
     """Tell the author what happened to their case: sent in the background once the
     change is committed (cases.tasks.author_mail), so no request waits on the mail
     server. If the broker is away the change still stands; the failure is logged."""
-    transaction.on_commit(partial(tasks.author_mail.delay, case.pk, event), robust=True)
+    # The address the change was made on (kit.site), taken now: the worker has no request.
+    transaction.on_commit(
+        partial(tasks.author_mail.delay, case.pk, event, site.site_url()), robust=True
+    )
 
 
 @transaction.atomic

@@ -21,10 +21,11 @@ def articles_render(case_ids: list[int]) -> int:
     retry_backoff=True,
     max_retries=5,
 )
-def author_mail(case_id: int, event: str) -> bool:
+def author_mail(case_id: int, event: str, site_url: str | None = None) -> bool:
     """E-mail the author of a case about a workflow step (submitted, published,
-    returned); retried with back-off while the mail server is unreachable."""
-    return mails.author_mail_send(case_id=case_id, event=event)
+    returned), linking to `site_url` (the address the change was made on; SITE_URL if
+    not given); retried with back-off while the mail server is unreachable."""
+    return mails.author_mail_send(case_id=case_id, event=event, site_url=site_url)
 
 
 @shared_task(name="cases.tasks.facets_rebuild")

@@ -1,12 +1,14 @@
-"""Project middleware: two-factor authentication for staff, and caching rules for
-pages that depend on who is signed in."""
+"""Project middleware: two-factor authentication for staff, caching rules for pages
+that depend on who is signed in, and the address a request came in on (for mail links)."""
 
 from django.contrib import messages
+from django.core.exceptions import DisallowedHost
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 
 from community import permissions
+from kit import site
 
 # Pages a staff account without two-factor authentication may still open: its own
 # account (where MFA is set up, and logout), the language switch and what machines ask.
@@ -54,3 +56,22 @@ class PrivateCacheMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
         return response
+
+
+class SiteAddressMiddleware:
+    """Remember the address this request came in on (its Host was checked against
+    ALLOWED_HOSTS), so links in mails queued now lead back to it (`kit.site`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            base = request.build_absolute_uri("/")
+        except DisallowedHost:
+            return self.get_response(request)
+        token = site.serving(base)
+        try:
+            return self.get_response(request)
+        finally:
+            site.done(token)

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "portal.middleware.StaffMFAMiddleware",
+    "portal.middleware.SiteAddressMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

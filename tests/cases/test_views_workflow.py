@@ -69,6 +69,19 @@ def _status(case):
 # --- submit ----------------------------------------------------------------------------
 
 
+def test_the_mail_links_to_the_address_the_change_was_made_on(
+    client, alice, draft, mailoutbox, settings, django_capture_on_commit_callbacks, celery_eager
+):
+    """Not SITE_URL's default when the portal is served elsewhere (issue 12, bug 13)."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "portal.gemeente.example"]
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_url(draft, "indienen/"), HTTP_HOST="portal.gemeente.example")
+    (message,) = mailoutbox
+    assert f"http://portal.gemeente.example{draft.get_absolute_url()}" in message.body
+    assert "127.0.0.1" not in message.body
+
+
 def test_the_author_submits_a_draft_and_gets_an_email(post, alice, draft, mailoutbox):
     response = post(alice, _url(draft, "indienen/"))
 

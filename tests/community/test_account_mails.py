@@ -321,3 +321,30 @@ def test_an_account_mail_is_sent_by_a_real_worker(
         time.sleep(0.1)
     assert [message.to for message in mailoutbox] == [[alice.email]]
     assert RESET_LINK.search(mailoutbox[0].body)
+
+
+@pytest.mark.django_db
+def test_the_verification_mail_is_the_portals_own_dutch_text_with_the_address_served_on(
+    client, celery_eager, django_capture_on_commit_callbacks, mailoutbox, settings
+):
+    """Not the library's "Hallo van 127.0.0.1:8101! … zijn of haar account", and a link to
+    the address the visitor used (issue 12, bug 13)."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "portal.gemeente.example"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_signup"),
+            {
+                "full_name": "Eva Evers",
+                "email": "eva@gemeente.example",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+            },
+            HTTP_HOST="portal.gemeente.example",
+        )
+    (message,) = mailoutbox
+    assert message.body.startswith("Beste collega,")
+    assert "Hallo van" not in message.body
+    assert "zijn of haar" not in message.body
+    assert "Circulair Inkopen Groene Hart" in message.body.splitlines()[-1]
+    link = CONFIRMATION_LINK.search(message.body).group(0)
+    assert "//portal.gemeente.example/" in link
