@@ -93,7 +93,8 @@ def _context(case: Case) -> dict:
     ]
     return {
         "case": case,
-        "strategies": strategies,
+        "strategies": [s for s in strategies if s.applied],
+        "considered": [s for s in strategies if not s.applied],
         "obstacles_by_dimension": [(label, items) for label, items in by_dimension if items],
         "lessons": case.lessons.all(),
     }
@@ -115,7 +116,7 @@ def store(case_ids: Iterable[int], langs: Iterable[str] | None = None) -> dict:
     for start in range(0, len(case_ids), BATCH_SIZE):
         rows = []
         for case in _load(case_ids[start : start + BATCH_SIZE]):
-            levels = sorted(strategy.r_level_id for strategy in case.strategies.all())
+            levels = sorted(strategy.r_level_id for strategy in case.applied_strategies())
             for language in langs:
                 article = CaseArticle(
                     case=case,

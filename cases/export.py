@@ -22,7 +22,7 @@ COLUMNS = [
     (gettext_lazy("Procedure"), lambda c: c.get_procedure_display()),
     (
         gettext_lazy("R-strategieën"),
-        lambda c: ", ".join(f"R{s.r_level_id}" for s in c.strategies.all()),
+        lambda c: ", ".join(f"R{s.r_level_id}" for s in c.applied_strategies()),
     ),
     (gettext_lazy("Zichtbaarheid"), lambda c: c.get_visibility_display()),
     (gettext_lazy("Adres"), lambda c: c.get_absolute_url()),

@@ -86,7 +86,12 @@ def _rows(case_ids: Iterable[int] | None):
                 keys[pk].append((facet, value))
     published = cases.values("pk")
     children = [
-        ("r", CaseStrategy.objects.filter(case__in=published).values_list("case", "r_level")),
+        (
+            "r",
+            CaseStrategy.objects.filter(case__in=published, applied=True).values_list(
+                "case", "r_level"
+            ),
+        ),
         (
             "dimensie",
             CaseObstacle.objects.filter(case__in=published).values_list("case", "dimension"),

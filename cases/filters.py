@@ -120,7 +120,9 @@ class CaseFilter(django_filters.FilterSet):
     def filter_r_level(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(pk__in=CaseStrategy.objects.filter(r_level__in=value).values("case"))
+        return queryset.filter(
+            pk__in=CaseStrategy.objects.filter(r_level__in=value, applied=True).values("case")
+        )
 
     def filter_organisation_type(self, queryset, name, value):
         if not value:

@@ -112,6 +112,12 @@ class StrategyForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    applied = forms.BooleanField(
+        label=_("Toegepast"),
+        required=False,
+        initial=True,
+        help_text=_("Vink uit als de strategie is overwogen maar niet toepasbaar bleek."),
+    )
 
     def clean(self):
         data = super().clean()

@@ -59,7 +59,10 @@ def load_cases(rows: list[dict]) -> int:
             CaseStrategy.objects.update_or_create(
                 case=case,
                 r_level_id=strategy["r"],
-                defaults={"explanation": text(strategy["explanation"])},
+                defaults={
+                    "explanation": text(strategy["explanation"]),
+                    "applied": strategy.get("applied", True),
+                },
             )
         case.strategies.exclude(r_level_id__in=[s["r"] for s in strategies]).delete()
 

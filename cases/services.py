@@ -41,7 +41,8 @@ class CaseContent:
     fields: dict
     organisations: list = field(default_factory=list)
     tags: list[str] = field(default_factory=list)  # keyword names; created if new
-    strategies: list[dict] = field(default_factory=list)  # {"r_level": RStrategy, "explanation"}
+    # {"r_level": RStrategy, "explanation", "applied" (default True)}
+    strategies: list[dict] = field(default_factory=list)
     obstacles: list[dict] = field(default_factory=list)  # {"dimension", "obstacle", "solution"}
     lessons: list[str] = field(default_factory=list)
 
@@ -83,7 +84,12 @@ def _write_parts(case: Case, content: CaseContent) -> None:
     case.tags.set(_tags(content.tags))
     case.strategies.all().delete()
     CaseStrategy.objects.bulk_create(
-        CaseStrategy(case=case, r_level=s["r_level"], explanation=s["explanation"])
+        CaseStrategy(
+            case=case,
+            r_level=s["r_level"],
+            explanation=s["explanation"],
+            applied=s.get("applied", True),
+        )
         for s in content.strategies
     )
     case.obstacles.all().delete()

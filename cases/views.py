@@ -166,7 +166,7 @@ def _structured_formsets(request, case=None):
     data = request.POST if request.method == "POST" else None
     if case is not None and data is None:
         strategies = [
-            {"r_level": s.r_level, "explanation": s.explanation}
+            {"r_level": s.r_level, "explanation": s.explanation, "applied": s.applied}
             for s in case.strategies.select_related("r_level")
         ]
         obstacles = [

@@ -258,6 +258,11 @@ class Case(SourcedModel):
             ),
         ]
 
+    def applied_strategies(self) -> list:
+        """The R-strategies applied (not those considered but not applicable), from the
+        prefetched strategies when there are."""
+        return [strategy for strategy in self.strategies.all() if strategy.applied]
+
     def __str__(self):
         return self.title
 
@@ -297,6 +302,14 @@ class CaseStrategy(models.Model):
         related_name="case_strategies",
     )
     explanation = models.TextField(_("toelichting"))
+    applied = models.BooleanField(
+        _("toegepast"),
+        default=True,
+        help_text=_(
+            "Uit als de strategie is overwogen maar niet toepasbaar bleek: zij staat dan "
+            "bij het praktijkvoorbeeld zonder R-label en telt niet mee in het R-filter."
+        ),
+    )
 
     class Meta:
         verbose_name = _("toegepaste R-strategie")

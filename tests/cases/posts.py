@@ -36,7 +36,10 @@ def case_form_data(
         "attachment_title": "",
     }
     rows = {
-        "strategie": [{"r_level": level, "explanation": text} for level, text in strategies],
+        # A browser sends the "Toegepast" box as rendered: ticked.
+        "strategie": [
+            {"r_level": level, "explanation": text, "applied": "on"} for level, text in strategies
+        ],
         "obstakel": [
             {"dimension": dimension, "obstacle": obstacle, "solution": solution}
             for dimension, obstacle, solution in obstacles

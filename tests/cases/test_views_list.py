@@ -6,8 +6,11 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
+from cases.models import CaseStrategy
+from cases.services import case_changed
 from community.models import Organisation
 from tests import factories
 from tests.cases.factories import CaseFactory, ProductCategoryFactory
@@ -410,3 +413,24 @@ def test_facet_labels_follow_the_language_when_the_counts_are_shared(client, lib
     english = labels(client.get(URL, headers={"accept-language": "en"}))
     assert "Legal" in english
     assert "Juridisch" not in english
+
+
+def test_a_strategy_considered_but_not_applicable_is_no_r_badge_and_not_counted(
+    client, r_ladder, alfa, groene_hart
+):
+    """The stembiljetten case considered R0 but could not apply it (issue 12, bug 10)."""
+    case = CaseFactory(public=True, organisations=[alfa], region=groene_hart, title="Stembiljetten")
+    CaseStrategy.objects.create(
+        case=case, r_level_id=0, explanation="Wettelijk verplicht.", applied=False
+    )
+    CaseStrategy.objects.create(case=case, r_level_id=3, explanation="Hergebruik.")
+    case_changed(case_ids=[case.pk])
+    page = soup(client.get(reverse("cases:case_list")))
+    card = page.select_one(f"[data-testid=case-card][data-slug={case.slug}]")
+    assert [tag.get_text().split()[0] for tag in card.select(".portal-tag")] == ["R3"]
+    options = {box["value"] for box in page.select("[data-facet=r] input")}
+    assert options == {"3"}
+    assert client.get(reverse("cases:case_list"), {"r": "0"}).context["total"] == 0
+    detail = soup(client.get(case.get_absolute_url()))
+    assert [dt["data-level"] for dt in detail.select("[data-testid=strategies] dt")] == ["3"]
+    assert [dt["data-level"] for dt in detail.select("[data-testid=considered] dt")] == ["0"]
