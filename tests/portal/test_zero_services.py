@@ -22,7 +22,9 @@ answers = [client.get(url).status_code for url in urls]
 client.force_login(User.objects.get(email="inkoper@demo.example"))
 answers += [client.get(url).status_code for url in urls]
 from procurement.models import Trajectory
-trajectory = Trajectory.objects.filter(kpis__isnull=False, organisation__slug="gemeente-gouda").first()
+trajectory = Trajectory.objects.filter(
+    kpis__isnull=False, organisation__slug="gemeente-gouda"
+).first()
 signed_in = ["/trajecten/", "/trajecten/?q=meubilair&soort=levering&jaar=2024",
              "/trajecten/?sorteer=titel", trajectory.get_absolute_url(),
              "/trajecten/export.csv", "/trajecten/kpis/import/",
