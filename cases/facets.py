@@ -3,7 +3,7 @@
 Every facet option shows how many results it would give with the other chosen filters.
 Counted in SQL that is a query per facet group over the filtered cases, which at 100,000
 cases is far too slow for a page. Instead the published cases are kept as sets of ids:
-one bitmap (a Python int, bit *n* = case *n*) per facet value — per R-level, sector,
+one bitmap (a Python int, bit *n* = case *n*) per facet value — per R-level, sector, themegroup,
 organisation, region, obstacle dimension, year, procedure and product category — plus
 one for all published and one for the public cases. A count is then the number of bits
 in an AND of a few bitmaps, which costs microseconds whatever the size of the library.
@@ -31,8 +31,9 @@ from django.db import connection, transaction
 from cases.models import COMMUNITY, Case, CaseObstacle, CaseStrategy
 from community.models import Organisation, ProductCategory, Region
 
-INDEX_KEY = "cases:facet-index"
-VERSION_KEY = "cases:facet-index:version"
+# Named per shape of the index: a deploy that adds a facet builds a new one.
+INDEX_KEY = "cases:facet-index:2"
+VERSION_KEY = "cases:facet-index:2:version"
 LOCK_KEY = "cases:facet-index:lock"
 LOCK_SECONDS = 60  # a writer that dies holding the lock blocks others at most this long
 LOCK_WAIT_SECONDS = 30
@@ -69,8 +70,15 @@ def _rows(case_ids: Iterable[int] | None):
     if case_ids is not None:
         cases = cases.filter(pk__in=list(case_ids))
     keys = defaultdict(list)
-    for pk, visibility, sector, region, year, procedure, category in cases.values_list(
-        "pk", "visibility", "sector", "region_id", "year", "procedure", "product_category_id"
+    for pk, visibility, sector, region, year, procedure, category, themegroup in cases.values_list(
+        "pk",
+        "visibility",
+        "sector",
+        "region_id",
+        "year",
+        "procedure",
+        "product_category_id",
+        "themegroup_id",
     ).order_by():
         keys[pk].append(PUBLISHED)
         if visibility == Case.Visibility.OPENBAAR:
@@ -81,6 +89,7 @@ def _rows(case_ids: Iterable[int] | None):
             ("jaar", year),
             ("procedure", procedure),
             ("categorie", category),
+            ("themagroep", themegroup),
         ):
             if value not in (None, ""):
                 keys[pk].append((facet, value))

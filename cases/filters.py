@@ -18,7 +18,7 @@ from cases.models import (
     Dimension,
     KnowledgeItem,
 )
-from community.models import Organisation, ProductCategory, Region, Sector
+from community.models import Organisation, ProductCategory, Region, Sector, Themegroup
 from kit.search import MAX_QUERY_LENGTH, search_query, search_words, substring_condition
 from procurement.models import Phase, Procedure, RLevel
 
@@ -82,6 +82,13 @@ class CaseFilter(django_filters.FilterSet):
         choices=Procedure.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    themagroep = django_filters.ModelMultipleChoiceFilter(
+        label=_("Themagroep"),
+        distinct=False,
+        field_name="themegroup",
+        queryset=Themegroup.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
     categorie = django_filters.ModelMultipleChoiceFilter(
         label=_("Productcategorie"),
         distinct=False,
@@ -103,9 +110,20 @@ class CaseFilter(django_filters.FilterSet):
             "jaar",
             "procedure",
             "categorie",
+            "themagroep",
         ]
 
-    FACETS = ["r", "sector", "soort", "regio", "dimensie", "jaar", "procedure", "categorie"]
+    FACETS = [
+        "r",
+        "sector",
+        "soort",
+        "regio",
+        "themagroep",
+        "dimensie",
+        "jaar",
+        "procedure",
+        "categorie",
+    ]
 
     def filter_search(self, queryset, name, value):
         value = value.strip()[:MAX_QUERY_LENGTH]
@@ -141,10 +159,18 @@ def chosen(filterset: CaseFilter) -> dict[str, list[str]]:
     """The valid chosen options of each facet, as the URL names them (after is_valid)."""
     data = filterset.form.cleaned_data
     return {
-        name: [str(getattr(value, "slug", value)) for value in data.get(name) or []]
+        name: [url_value(name, value) for value in data.get(name) or []]
         for name in CaseFilter.FACETS
         if data.get(name)
     }
+
+
+def url_value(facet: str, value) -> str:
+    """A chosen value as the URL writes it: slugs for regions and categories, the id for
+    a themegroup (slugs repeat across regions), the value itself otherwise."""
+    if facet == "themagroep":
+        return str(value.pk)
+    return str(getattr(value, "slug", value))
 
 
 def matching(filterset: CaseFilter):
@@ -161,6 +187,8 @@ def facet_choices(facet: str, filterset: CaseFilter) -> list[tuple[str, str]]:
         return [(r.slug, r.name) for r in Region.objects.all()]
     if facet == "categorie":
         return [(c.slug, c.name) for c in ProductCategory.objects.all()]
+    if facet == "themagroep":
+        return [(str(t.pk), t.name) for t in Themegroup.objects.all()]
     return [(str(value), label) for value, label in filterset.filters[facet].extra["choices"]]
 
 

@@ -44,7 +44,7 @@ def _facets(filterset, counts):
     selected = filterset.form.cleaned_data
     panels = []
     for name in filters.CaseFilter.FACETS:
-        chosen = {str(getattr(v, "slug", v)) for v in selected.get(name) or []}
+        chosen = {filters.url_value(name, v) for v in selected.get(name) or []}
         options = [
             {"value": value, "label": label, "count": count, "checked": value in chosen}
             for value, label in filters.facet_choices(name, filterset)

@@ -159,7 +159,14 @@ def test_it_loads_the_worked_examples_of_zwolle_and_the_groene_hart(seeded):
         "zwolle-amsterdam-groeimodel-elektrisch-vervoer",
         "zwolle-aalborg-schoolmeubilair",
     } <= slugs
-    assert Case.objects.filter(source__key="platform-groene-hart-interview").count() == 2
+    groene_hart = Case.objects.filter(source__key="platform-groene-hart-interview")
+    assert groene_hart.count() == 2
+    # Filed under their region, so the region facet lists the Groene Hart (issue 12, bug 11).
+    assert set(groene_hart.values_list("region__slug", flat=True)) == {"groene-hart"}
+    assert set(Case.objects.exclude(region=None).values_list("region__slug", flat=True)) == {
+        "groene-hart",
+        "regio-zwolle",
+    }
 
 
 def test_it_loads_the_green_deal_with_all_48_participants(seeded):

@@ -86,7 +86,7 @@ class CaseQuerySet(models.QuerySet):
         organisations and keywords (`Case.shown_names`): read live, so a rename shows at
         once."""
         return self.defer("search_vector").select_related(
-            "region", "product_category", "source", "contact"
+            "region", "product_category", "source", "contact", "themegroup"
         )
 
     def visible_to(self, user):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cases.models import CaseStrategy
 from cases.services import case_changed
-from community.models import Organisation
+from community.models import Organisation, Themegroup
 from tests import factories
 from tests.cases.factories import CaseFactory, ProductCategoryFactory
 from tests.cases.html import card_slugs, facet_counts, soup
@@ -434,3 +434,19 @@ def test_a_strategy_considered_but_not_applicable_is_no_r_badge_and_not_counted(
     detail = soup(client.get(case.get_absolute_url()))
     assert [dt["data-level"] for dt in detail.select("[data-testid=strategies] dt")] == ["3"]
     assert [dt["data-level"] for dt in detail.select("[data-testid=considered] dt")] == ["0"]
+
+
+def test_the_themegroup_of_a_case_is_shown_and_filtered_on(client, alfa, groene_hart):
+    """Issue 12, bug 11: the themegroup chosen on a case was shown nowhere."""
+    gww = Themegroup.objects.create(
+        region=groene_hart, sector="gww", name="GWW Groene Hart", slug="gww"
+    )
+    with_group = CaseFactory(
+        public=True, organisations=[alfa], region=groene_hart, themegroup=gww, title="Kades"
+    )
+    CaseFactory(public=True, organisations=[alfa], region=groene_hart, title="Stoelen")
+    assert facet_counts(client.get(reverse("cases:case_list")), "themagroep") == {str(gww.pk): 1}
+    filtered = client.get(reverse("cases:case_list"), {"themagroep": gww.pk})
+    assert card_slugs(filtered) == [with_group.slug]
+    detail = soup(client.get(with_group.get_absolute_url()))
+    assert detail.select_one("[data-testid=themegroup]").get_text() == "GWW Groene Hart"
