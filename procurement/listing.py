@@ -52,15 +52,16 @@ def _sort(params, query: str) -> str:
     return "relevantie" if "relevantie" in allowed else "gewijzigd"
 
 
-def _labels() -> dict[str, dict]:
-    """Labels of the facet options whose stored value is an id (small tables)."""
+def _labels(organisation_ids) -> dict[str, dict]:
+    """Labels of the facet options whose stored value is an id: small tables, and the
+    organisations that have a count or were chosen."""
     return {
         "fase": {p.pk: (str(p.number), f"{p.number}. {p.name}") for p in Phase.objects.all()},
         "ambitie": {r.pk: (str(r.pk), str(r)) for r in RStrategy.objects.all()},
         "themagroep": {t.pk: (str(t.pk), t.name) for t in Themegroup.objects.all()},
         "organisatie": {
             o.pk: (o.slug, o.name)
-            for o in Organisation.objects.filter(trajectories__isnull=False).distinct()
+            for o in Organisation.objects.filter(pk__in=list(organisation_ids)).order_by("name")
         },
         "categorie": {c.pk: (c.slug, c.name) for c in ProductCategory.objects.all()},
     }
@@ -69,7 +70,8 @@ def _labels() -> dict[str, dict]:
 def facet_panels(filterset, summary) -> list[dict]:
     """The facet panels: options with counts (empty ones left out unless chosen)."""
     data = filterset.form.cleaned_data
-    labels = _labels()
+    chosen_organisations = {o.pk for o in data.get("organisatie") or []}
+    labels = _labels(set(summary["organisatie"]) | chosen_organisations)
     labels["behaald"] = labels["ambitie"]
     panels = []
     for name in filters.TrajectoryFilter.FACETS:

@@ -140,7 +140,7 @@ def _questions(trajectory):
         condition |= Q(r_level__level__gte=trajectory.r_level_target_id)
     return (
         GuidingQuestion.objects.filter(condition)
-        .select_related("r_level")
+        .select_related("r_level", "phase")
         .order_by("phase__number", "kind", "position")
     )
 
@@ -205,23 +205,19 @@ def _render_detail(request, trajectory, status=200, **bound):
         a.question_id: a
         for a in QuestionAnswer.objects.filter(trajectory=trajectory).select_related("answered_by")
     }
+    # Answer forms for one phase at a time (the current one, or the one asked for with
+    # ?fase=): the other phases show their answers, with a link to answer them.
+    answering = bound.get("answering_phase") or _answering_phase(request, current)
     questions_by_phase = defaultdict(list)
     for question in _questions(trajectory):
+        key = f"answer_{question.pk}"
+        form = bound.get(key)
+        if form is None and can_edit and question.phase_id == answering:
+            form = forms.AnswerForm(
+                prefix=f"q{question.pk}", initial=_answer_initial(answers.get(question.pk))
+            )
         questions_by_phase[question.phase_id].append(
-            {
-                "question": question,
-                "answer": answers.get(question.pk),
-                "form": bound.get(f"answer_{question.pk}")
-                or forms.AnswerForm(
-                    prefix=f"q{question.pk}",
-                    initial={
-                        "answer": answers[question.pk].answer if question.pk in answers else "",
-                        "is_done": answers[question.pk].is_done
-                        if question.pk in answers
-                        else False,
-                    },
-                ),
-            }
+            {"question": question, "answer": answers.get(question.pk), "form": form}
         )
     by_kind = defaultdict(list)
     if current:
@@ -256,7 +252,11 @@ def _render_detail(request, trajectory, status=200, **bound):
         "guidance": guidance,
         "ladder": RStrategy.objects.order_by("level"),
         "questions": [
-            {"phase": p["phase"], "items": questions_by_phase.get(p["phase"].pk, [])}
+            {
+                "phase": p["phase"],
+                "items": questions_by_phase.get(p["phase"].pk, []),
+                "answering": p["phase"].pk == answering,
+            }
             for p in phases
         ],
         "current_questions": questions_by_phase.get(current.pk, []) if current else [],
@@ -282,6 +282,16 @@ def _render_detail(request, trajectory, status=200, **bound):
         "action_error": bound.get("action_error"),
     }
     return render(request, "procurement/trajectory_detail.html", context, status=status)
+
+
+def _answering_phase(request, current) -> int | None:
+    """The id of the phase whose questions get answer forms."""
+    try:
+        number = int(request.GET.get("fase", ""))
+    except ValueError:
+        return current.pk if current else None
+    phase = Phase.objects.filter(number=number).only("pk").first()
+    return phase.pk if phase else (current.pk if current else None)
 
 
 def _answer_initial(answer) -> dict:
@@ -477,9 +487,14 @@ def question_answer(request, pk, question_pk):
                 },
             )
         messages.success(request, _("Het antwoord is opgeslagen."))
-        return _back(trajectory, f"vraag-{question.pk}")
+        url = reverse("procurement:trajectory_detail", args=[trajectory.pk])
+        return redirect(f"{url}?fase={question.phase.number}#vraag-{question.pk}")
     return _render_detail(
-        request, trajectory, status=400, **{f"answer_{question.pk}": form, "action_error": form}
+        request,
+        trajectory,
+        status=400,
+        answering_phase=question.phase_id,
+        **{f"answer_{question.pk}": form, "action_error": form},
     )
 
 

@@ -74,14 +74,16 @@ class TrajectoryQuerySet(models.QuerySet):
         if user.is_staff:
             return self.all()
         # Participating organisations of a joint trajectory see it as their own (also
-        # from another region).
-        joint = Trajectory.participating_organisations.through.objects.filter(
-            organisation__in=community_permissions.organisation_ids(user)
-        ).values("trajectory")
-        return self.filter(
-            models.Q(organisation__in=Organisation.objects.visible_to(user))
-            | models.Q(pk__in=joint)
+        # from another region). Both sets are small and read first (two short queries),
+        # so the database meets plain lists of ids it can look up in its indexes, not
+        # subqueries it would test against every trajectory.
+        organisations = list(Organisation.objects.visible_to(user).values_list("pk", flat=True))
+        joint = list(
+            Trajectory.participating_organisations.through.objects.filter(
+                organisation__in=community_permissions.organisation_ids(user)
+            ).values_list("trajectory", flat=True)
         )
+        return self.filter(models.Q(organisation_id__in=organisations) | models.Q(pk__in=joint))
 
     def with_list_data(self):
         """What a row of the list shows, in the same query."""

@@ -585,3 +585,22 @@ def test_editing_keeps_a_participant_from_another_region(
     assert response.status_code == 302
     assert set(trajectory.participating_organisations.all()) == {charlie_org, beta}
     assert trajectory.history.first().history_user == alice
+
+
+def test_answer_forms_are_for_one_phase_at_a_time(client, trajectory, alice):
+    """The current phase's questions by default, another phase's with ?fase= (a page
+    with every question as a form would be slow and long)."""
+    client.force_login(alice)
+
+    def phases_with_forms(page):
+        return {
+            int(group["data-number"])
+            for group in page.select("[data-testid=question-group]")
+            if group.select("form")
+        }
+
+    assert phases_with_forms(soup(client.get(detail_url(trajectory)))) == {1}
+    page = soup(client.get(detail_url(trajectory), {"fase": "2"}))
+    assert phases_with_forms(page) == {2}
+    assert page.select_one("[data-testid=question-group][data-number='2']").has_attr("open")
+    assert phases_with_forms(soup(client.get(detail_url(trajectory), {"fase": "x"}))) == {1}
