@@ -3,14 +3,18 @@ traceback (issue 12, bug 9)."""
 
 import io
 import logging
+import logging.config
 
 import pytest
 from django.urls import reverse
 
 
 @pytest.fixture
-def log_output():
-    """What the root console handler writes, for the duration of a test."""
+def log_output(settings):
+    """What the root console handler writes, for the duration of a test. The portal's
+    logging configuration is applied first: a real Celery worker started by another
+    test sets up logging of its own."""
+    logging.config.dictConfig(settings.LOGGING)
     handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
     stream = io.StringIO()
     previous = handler.setStream(stream)
