@@ -10,6 +10,7 @@ narrow).
 
 import django_filters
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
@@ -185,7 +186,11 @@ def counts(filterset: TrajectoryFilter) -> dict[str, dict]:
         .values("id", *COLUMNS.values())
     )
     chosen = chosen_stored(filterset)
-    inner_sql, inner_params = base.query.sql_with_params()
+    result: dict[str, dict] = {name: {} for name in TrajectoryFilter.FACETS}
+    try:
+        inner_sql, inner_params = base.query.sql_with_params()
+    except EmptyResultSet:  # a scope that can match nothing
+        return {**result, "_total": 0}
 
     def condition(exclude: str | None) -> tuple[str, list]:
         parts, params = [], []
@@ -196,7 +201,6 @@ def counts(filterset: TrajectoryFilter) -> dict[str, dict]:
             params.extend(values)
         return (" AND ".join(parts) or "TRUE"), params
 
-    result: dict[str, dict] = {name: {} for name in TrajectoryFilter.FACETS}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             selects, params = [], []

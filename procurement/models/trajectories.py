@@ -83,6 +83,8 @@ class TrajectoryQuerySet(models.QuerySet):
                 organisation__in=community_permissions.organisation_ids(user)
             ).values_list("trajectory", flat=True)
         )
+        if not organisations and not joint:
+            return self.none()  # no active membership: nothing (and no empty IN ())
         return self.filter(models.Q(organisation_id__in=organisations) | models.Q(pk__in=joint))
 
     def with_list_data(self):

@@ -604,3 +604,11 @@ def test_answer_forms_are_for_one_phase_at_a_time(client, trajectory, alice):
     assert phases_with_forms(page) == {2}
     assert page.select_one("[data-testid=question-group][data-number='2']").has_attr("open")
     assert phases_with_forms(soup(client.get(detail_url(trajectory), {"fase": "x"}))) == {1}
+
+
+def test_an_account_without_an_active_membership_gets_an_empty_list(client, suspended, trajectory):
+    """The scope is empty (no organisation ids at all): an empty list, not an error."""
+    client.force_login(suspended)
+    response = client.get(reverse("procurement:trajectory_list"), {"soort": "levering", "q": "x"})
+    assert response.status_code == 200
+    assert soup(response).select("[data-testid=trajectory-row]") == []
