@@ -58,7 +58,7 @@ class TrajectoryFilter(django_filters.FilterSet):
     )
     organisatie = django_filters.ModelMultipleChoiceFilter(
         label=_("Organisatie"),
-        field_name="organisation",
+        field_name="organisation__slug",
         to_field_name="slug",
         queryset=Organisation.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -71,7 +71,7 @@ class TrajectoryFilter(django_filters.FilterSet):
     )
     categorie = django_filters.ModelMultipleChoiceFilter(
         label=_("Productcategorie"),
-        field_name="product_category",
+        field_name="product_category__slug",
         to_field_name="slug",
         queryset=ProductCategory.objects.all(),
         widget=forms.CheckboxSelectMultiple,

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
+from community.models import ProductCategory, Themegroup
 from procurement import services
 from procurement.models import (
     GuidingQuestion,
@@ -612,3 +613,42 @@ def test_an_account_without_an_active_membership_gets_an_empty_list(client, susp
     response = client.get(reverse("procurement:trajectory_list"), {"soort": "levering", "q": "x"})
     assert response.status_code == 200
     assert soup(response).select("[data-testid=trajectory-row]") == []
+
+
+def test_every_facet_option_shown_can_be_chosen(client, alice, alfa, guidance):
+    """Each option the list offers, ticked on its own, gives the count it showed."""
+    themegroup = Themegroup.objects.create(
+        region=alfa.region, sector="facilitair", name="Facilitair", slug="facilitair"
+    )
+    category = ProductCategory.objects.create(name="Meubilair", slug="meubilair")
+    TrajectoryFactory(
+        organisation=alfa,
+        product_category=category,
+        themegroup=themegroup,
+        procedure="openbaar",
+        contract_start=date(2025, 1, 1),
+        r_level_target_id=2,
+        r_level_achieved_id=3,
+        status="afgerond",
+    )
+    TrajectoryFactory(organisation=alfa, procurement_type="werk")
+    client.force_login(alice)
+    page = soup(client.get(reverse("procurement:trajectory_list")))
+    options = [
+        (box["name"], box["value"], int(box.find_next("span")["data-count"]))
+        for box in page.select(".portal-facet input")
+    ]
+    assert {name for name, _value, _count in options} >= {
+        "organisatie",
+        "categorie",
+        "themagroep",
+        "jaar",
+        "procedure",
+        "ambitie",
+        "behaald",
+    }
+    for name, value, count in options:
+        response = client.get(reverse("procurement:trajectory_list"), {name: value})
+        assert response.status_code == 200, (name, value)
+        rows = soup(response).select("[data-testid=trajectory-row]")
+        assert len(rows) == count, (name, value)
