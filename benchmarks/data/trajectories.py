@@ -129,6 +129,7 @@ class References:
         every region, and the weight of each buyer."""
         base = text.ReferenceData.load()
         _add_buyers(rng)
+        _add_themegroups()
         region = Region.objects.get(slug=member_region)
         buyers = list(
             Organisation.objects.filter(type__in=BUYER_TYPES)
@@ -223,6 +224,26 @@ def _add_buyers(rng: random.Random) -> None:
             )
         )
     Organisation.objects.bulk_create(organisations)
+
+
+def _add_themegroups() -> None:
+    """The seeded themegroups (of one region) in every region that has none, so that
+    the themegroup facet has values wherever the member reads."""
+    seeded = list(Themegroup.objects.order_by("pk"))
+    empty = Region.objects.exclude(pk__in=Themegroup.objects.values("region")).order_by("pk")
+    Themegroup.objects.bulk_create(
+        [
+            Themegroup(
+                region=region,
+                slug=group.slug,
+                name=group.name,
+                sector=group.sector,
+                description=group.description,
+            )
+            for region in empty
+            for group in seeded
+        ]
+    )
 
 
 def _cumulative(weights: dict) -> tuple[list, list[float]]:

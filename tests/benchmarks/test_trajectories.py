@@ -16,8 +16,10 @@ from django.db import connection
 from benchmarks import harness
 from benchmarks.__main__ import parser
 from benchmarks.data import cases as text
+from benchmarks.data import community as people
 from benchmarks.data import trajectories as data
 from benchmarks.trajectories import FACETS, LIST_FILTERS, SEARCH_SHARE, Trajectories
+from community.models import Organisation
 from procurement import services
 from procurement.models import (
     GuidingQuestion,
@@ -154,3 +156,26 @@ def test_generated_trajectories_are_what_the_portal_would_store(tmp_path):
     for kpi in Kpi.objects.all():
         assert 3 <= kpi.measurements.count() <= 5
     assert Trajectory.history.count() == 40
+
+
+@pytest.mark.django_db
+def test_the_list_answers_every_facet_value_the_suite_draws(tmp_path, client):
+    """list_varied ticks any facet the panel offers: each must answer 200 (a 500 would
+    stop the benchmark halfway through a run)."""
+    _require_postgresql()
+    call_command("seed", stdout=StringIO())
+    (tmp_path / "a.txt").write_text("circulair inkopen aanbesteding hergebruik", encoding="utf-8")
+    rng = random.Random(11)  # noqa: S311 (not a secret)
+    references = data.References.load(rng)
+    vocabulary = text.vocabulary_from([tmp_path / "a.txt"])
+    data.add_trajectories(data.TrajectoryGenerator(vocabulary, references, rng), 60)
+    member = people.member(organisation=Organisation.objects.get(pk=references.member_organisation))
+    client.force_login(member)
+    suite = Trajectories()
+    suite.refs = references
+    values = suite._facet_values(Trajectory.objects.visible_to(member))
+
+    for facet in FACETS:
+        assert values[facet], facet
+        url = f"/trajecten/?{facet}={values[facet][0]}"
+        assert client.get(url, secure=True).status_code == 200, url
