@@ -21,6 +21,7 @@ from cases.models import (
     KnowledgeItem,
     audience_of,
 )
+from kit import history
 from procurement.models import Trajectory
 
 
@@ -123,12 +124,7 @@ def _history(case, limit=10):
     entries = []
     for index, record in enumerate(records[:limit]):
         older = records[index + 1] if index + 1 < len(records) else None
-        changed = []
-        if older is not None:
-            changed = [
-                str(case._meta.get_field(change.field).verbose_name)
-                for change in record.diff_against(older).changes
-            ]
+        changed = history.changed_fields(record, older)
         entries.append({"record": record, "changed": changed})
     return entries
 

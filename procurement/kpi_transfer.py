@@ -31,7 +31,6 @@ from decimal import Decimal, InvalidOperation
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import formats, translation
 from django.utils.formats import number_format
@@ -42,9 +41,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from community import permissions as community_permissions
 from kit.export import XLSX_TYPE, escape_cell
-from procurement import permissions, services
+from procurement import services
 from procurement.models import Kpi, KpiMeasurement, Trajectory
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -110,18 +108,9 @@ def column_label(key: str | None) -> str:
 
 
 def editable_trajectories(user):
-    """The trajectories whose KPI measurements the user may change: those of the
-    organisations where they are an active inkoper or coordinator, owned or joined as a
-    participant; all for staff (as `permissions.can_edit_trajectory`)."""
-    if not user.is_authenticated:
-        return Trajectory.objects.none()
-    if user.is_staff:
-        return Trajectory.objects.all()
-    organisation_ids = community_permissions.organisation_ids(user, roles=permissions.EDITOR_ROLES)
-    joint = Trajectory.participating_organisations.through.objects.filter(
-        organisation__in=organisation_ids
-    ).values("trajectory")
-    return Trajectory.objects.filter(Q(organisation__in=organisation_ids) | Q(pk__in=joint))
+    """The trajectories whose KPI measurements the user may change: those they may edit
+    (`Trajectory.objects.editable_by`, the rule of `permissions.can_edit_trajectory`)."""
+    return Trajectory.objects.editable_by(user)
 
 
 def _allowed_ids(user, allowed_trajectory_ids):

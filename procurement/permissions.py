@@ -14,6 +14,14 @@ from community.models import Membership
 EDITOR_ROLES = frozenset({Membership.Role.INKOPER, Membership.Role.COORDINATOR})
 
 
+def can_create_trajectory(user) -> bool:
+    """Inkopers and coordinators start trajectories (and update KPIs in bulk) for their
+    organisations; staff for any organisation."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or bool(community_permissions.organisation_ids(user, roles=EDITOR_ROLES))
+
+
 def can_see_confidential(user, trajectory) -> bool:
     """May the user read the estimated value, the supplier while the tender runs and the
     internal notes?

@@ -206,6 +206,19 @@ def _progress(trajectory: Trajectory, actor: User) -> dict[int, PhaseProgress]:
     return progress
 
 
+def _phase_for_change(
+    actor: User, trajectory: Trajectory, number: int
+) -> tuple[dict[int, PhaseProgress], PhaseProgress]:
+    """What every phase step checks first: the actor edits this running trajectory and
+    the phase exists. Returns the (locked) progress of all phases and of this one."""
+    _check_editor(actor, trajectory)
+    _check_open(trajectory)
+    progress = _progress(trajectory, actor)
+    if number not in progress:
+        raise ValidationError(_("Deze fase bestaat niet."))
+    return progress, progress[number]
+
+
 def _refresh_current_phase(trajectory: Trajectory, progress: dict[int, PhaseProgress]) -> None:
     """The current phase: the furthest phase in progress; else the first phase not yet
     done; else the last one."""
@@ -246,12 +259,7 @@ def trajectory_phase_start(
 ) -> PhaseProgress:
     """Start phase `number`: the phase before it has started (or was skipped), and this
     one starts no earlier than that one did."""
-    _check_editor(actor, trajectory)
-    _check_open(trajectory)
-    progress = _progress(trajectory, actor)
-    if number not in progress:
-        raise ValidationError(_("Deze fase bestaat niet."))
-    row = progress[number]
+    progress, row = _phase_for_change(actor, trajectory, number)
     if row.status != PhaseProgress.Status.OPEN:
         raise ValidationError(_("Deze fase is al gestart, afgerond of overgeslagen."))
     _check_not_future(started_on, "started_on")
@@ -288,12 +296,7 @@ def trajectory_phase_complete(
 ) -> PhaseProgress:
     """Complete phase `number`: it has started, every phase before it is done, and it
     ends on or after its start (not in the future)."""
-    _check_editor(actor, trajectory)
-    _check_open(trajectory)
-    progress = _progress(trajectory, actor)
-    if number not in progress:
-        raise ValidationError(_("Deze fase bestaat niet."))
-    row = progress[number]
+    progress, row = _phase_for_change(actor, trajectory, number)
     if row.status != PhaseProgress.Status.BEZIG:
         raise ValidationError(_("Alleen een gestarte fase kan worden afgerond."))
     unfinished = [p for n, p in sorted(progress.items()) if n < number and p.status not in DONE]
@@ -323,12 +326,7 @@ def trajectory_phase_complete(
 def trajectory_phase_skip(*, actor: User, trajectory: Trajectory, number: int) -> PhaseProgress:
     """Skip a phase that has not started (e.g. no market exploration for a small
     purchase)."""
-    _check_editor(actor, trajectory)
-    _check_open(trajectory)
-    progress = _progress(trajectory, actor)
-    if number not in progress:
-        raise ValidationError(_("Deze fase bestaat niet."))
-    row = progress[number]
+    progress, row = _phase_for_change(actor, trajectory, number)
     if row.status != PhaseProgress.Status.OPEN:
         raise ValidationError(_("Alleen een fase die nog niet is gestart kan worden overgeslagen."))
     row.status = PhaseProgress.Status.OVERGESLAGEN
@@ -343,12 +341,7 @@ def trajectory_phase_plan(
     *, actor: User, trajectory: Trajectory, number: int, planned_end_on: date | None
 ) -> PhaseProgress:
     """Set (or clear) the planned end date of a phase that has not been completed."""
-    _check_editor(actor, trajectory)
-    _check_open(trajectory)
-    progress = _progress(trajectory, actor)
-    if number not in progress:
-        raise ValidationError(_("Deze fase bestaat niet."))
-    row = progress[number]
+    _all, row = _phase_for_change(actor, trajectory, number)
     if row.status in DONE:
         raise ValidationError(_("Deze fase is al afgerond of overgeslagen."))
     if planned_end_on and row.started_on and planned_end_on < row.started_on:

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import permissions as community_permissions
 from kit import export as tabular
+from kit import history
 from procurement import forms, kpi_transfer, listing, permissions, services
 from procurement.models import (
     GuidingQuestion,
@@ -39,16 +39,6 @@ from procurement.models import (
 EXPORT_LIMIT = 5000
 
 
-def can_create(user) -> bool:
-    """Inkopers and coordinators start trajectories for their organisations; staff for
-    any organisation."""
-    if not user.is_authenticated:
-        return False
-    return user.is_staff or bool(
-        community_permissions.organisation_ids(user, roles=permissions.EDITOR_ROLES)
-    )
-
-
 @require_GET
 def trajectory_list(request):
     """Trajectories the reader may see, with facets, search and keyset paging. An htmx
@@ -57,7 +47,7 @@ def trajectory_list(request):
     context["is_htmx"] = bool(request.headers.get("HX-Request"))
     if context["is_htmx"]:
         return render(request, "procurement/_trajectory_list_parts.html#results", context)
-    context["can_create"] = can_create(request.user)
+    context["can_create"] = permissions.can_create_trajectory(request.user)
     return render(request, "procurement/trajectory_list.html", context)
 
 
@@ -151,13 +141,8 @@ def _history(trajectory, limit=15):
     records = list(trajectory.history.select_related("history_user")[: limit + 1])
     for index, record in enumerate(records[:limit]):
         older = records[index + 1] if index + 1 < len(records) else None
-        changed = []
-        if older is not None:
-            changed = [
-                str(Trajectory._meta.get_field(change.field).verbose_name)
-                for change in record.diff_against(older).changes
-            ]
-        elif record.history_type == "+":
+        changed = history.changed_fields(record, older)
+        if older is None and record.history_type == "+":
             changed = [_("aangemaakt")]
         entries.append({"when": record.history_date, "who": record.history_user, "what": changed})
     phases = PhaseProgress.history.filter(trajectory_id=trajectory.pk).select_related(
@@ -367,7 +352,7 @@ def _form_page(request, trajectory=None):
 
 @require_http_methods(["GET", "POST"])
 def trajectory_create(request):
-    if not can_create(request.user):
+    if not permissions.can_create_trajectory(request.user):
         raise PermissionDenied
     return _form_page(request)
 
@@ -382,6 +367,16 @@ def _back(trajectory, anchor=""):
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
+def _errors_onto(form, error: ValidationError) -> None:
+    """A service's refusal on the form: by the field it names when the form has it (so
+    the error summary links to it), else for the form as a whole."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
 def _phase_action(request, pk, number, form_class, key, service, done_message):
     trajectory = _editable(request, pk)
     form = form_class(request.POST)
@@ -389,11 +384,7 @@ def _phase_action(request, pk, number, form_class, key, service, done_message):
         try:
             service(actor=request.user, trajectory=trajectory, number=number, **form.cleaned_data)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            _errors_onto(form, error)
         else:
             messages.success(request, done_message)
             return _back(trajectory, "fasen")
@@ -619,8 +610,7 @@ def trajectory_close(request, pk):
                 actor=request.user, trajectory=trajectory, **form.cleaned_data
             )
         except ValidationError as error:
-            for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            _errors_onto(form, error)
         else:
             messages.success(request, _("Het traject is afgesloten."))
             return _back(trajectory)
@@ -651,7 +641,7 @@ def kpi_export_all(request, file_format):
     """The KPI measurements of every trajectory the user may change."""
     if file_format not in ("csv", "xlsx"):
         raise Http404
-    if not can_create(request.user):
+    if not permissions.can_create_trajectory(request.user):
         raise PermissionDenied
     return kpi_transfer.export_response(
         kpi_transfer.editable_trajectories(request.user), file_format=file_format
@@ -662,7 +652,7 @@ def kpi_export_all(request, file_format):
 def kpi_import(request):
     """Upload the edited file, see every row's change and error, then confirm: nothing
     is saved before the confirmation, and nothing at all if any row is wrong."""
-    if not can_create(request.user):
+    if not permissions.can_create_trajectory(request.user):
         raise PermissionDenied
     form = forms.KpiImportForm(request.POST or None, request.FILES or None)
     preview = token = None

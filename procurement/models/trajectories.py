@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from community import permissions as community_permissions
 from community.models import Organisation, ProductCategory, Themegroup
+from procurement.permissions import EDITOR_ROLES
 
 from .guidance import GuidingQuestion, KpiExample, Phase
 from .ladder import RStrategy
@@ -73,14 +74,31 @@ class TrajectoryQuerySet(models.QuerySet):
             return self.none()
         if user.is_staff:
             return self.all()
-        # Participating organisations of a joint trajectory see it as their own (also
-        # from another region). Both sets are small and read first (two short queries),
-        # so the database meets plain lists of ids it can look up in its indexes, not
-        # subqueries it would test against every trajectory.
-        organisations = list(Organisation.objects.visible_to(user).values_list("pk", flat=True))
+        return self._owned_or_joined(
+            Organisation.objects.visible_to(user).values_list("pk", flat=True),
+            joined_by=community_permissions.organisation_ids(user),
+        )
+
+    def editable_by(self, user):
+        """Trajectories a user may change (as `procurement.permissions.can_edit_trajectory`):
+        those of the organisations where they are an active inkoper or coordinator, owned
+        or joined; all for staff."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self.all()
+        editing = community_permissions.organisation_ids(user, roles=EDITOR_ROLES)
+        return self._owned_or_joined(editing, joined_by=editing)
+
+    def _owned_or_joined(self, organisation_ids, *, joined_by):
+        """Trajectories owned by these organisations, or joint trajectories in which one of
+        `joined_by` participates (a joint tender is every participant's own). Both sets
+        are read first as short lists of ids, so the database looks them up in its
+        indexes instead of testing subqueries against every trajectory."""
+        organisations = list(organisation_ids)
         joint = list(
             Trajectory.participating_organisations.through.objects.filter(
-                organisation__in=community_permissions.organisation_ids(user)
+                organisation__in=list(joined_by)
             ).values_list("trajectory", flat=True)
         )
         if not organisations and not joint:
