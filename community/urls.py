@@ -1,6 +1,6 @@
 """URLs of the community pages. Names are mechanical: `community:themegroup_detail` ↔
-view `views.themegroup_detail` ↔ template `community/themegroup_detail.html`. Included
-in portal/urls.py once it has a page."""
+view `views.themegroups.themegroup_detail` (the views live in modules by subject) ↔
+template `community/themegroup_detail.html`."""
 
 app_name = "community"
 
