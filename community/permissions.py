@@ -7,7 +7,7 @@ Staff (platform beheerders) may do everything.
 
 from allauth.mfa.utils import is_mfa_enabled
 
-from community.models import Membership
+from community.models import Membership, ThemegroupMembership
 
 
 def _memberships(user) -> list[tuple[str, int, int | None]]:
@@ -87,6 +87,51 @@ def is_coordinator_for_region(user, region) -> bool:
     if user.is_authenticated and user.is_staff:
         return True
     return region is not None and region.pk in coordinated_region_ids(user)
+
+
+def themegroup_roles(user) -> dict[int, str]:
+    """{themegroup id: role} of the user's places in themegroups, read once per request
+    like `_memberships`. A place counts only while the user is linked (has an active
+    membership or is staff): a former or suspended member keeps nothing."""
+    if not user.is_authenticated or not is_linked(user):
+        return {}
+    if not hasattr(user, "_portal_themegroup_roles"):
+        user._portal_themegroup_roles = dict(
+            ThemegroupMembership.objects.filter(user=user)
+            .order_by()
+            .values_list("themegroup_id", "role")
+        )
+    return user._portal_themegroup_roles
+
+
+def forget_themegroup_roles(user) -> None:
+    """Drop the themegroup places kept for this request (after a change to them)."""
+    user.__dict__.pop("_portal_themegroup_roles", None)
+
+
+def themegroup_role(user, themegroup) -> str | None:
+    """The user's role in this themegroup (coordinator, lid, gast), or None."""
+    return themegroup_roles(user).get(themegroup.pk)
+
+
+def is_themegroup_member(user, themegroup) -> bool:
+    """A member or coordinator of the group (not a guest): sees its member list,
+    documents and all its meetings."""
+    return (user.is_authenticated and user.is_staff) or themegroup_role(user, themegroup) in {
+        ThemegroupMembership.Role.COORDINATOR,
+        ThemegroupMembership.Role.LID,
+    }
+
+
+def can_manage_themegroup(user, themegroup) -> bool:
+    """Staff, or a coordinator of this themegroup: manages its members, invitations,
+    meetings, actions, documents and announcements. Coordinators of other groups get
+    403 here (they may still read the group if it is in their region)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or themegroup_role(user, themegroup) == (
+        ThemegroupMembership.Role.COORDINATOR
+    )
 
 
 def has_mfa(user) -> bool:

@@ -129,7 +129,7 @@ def themegroup_member_add(
     user: User,
     role: str = ThemegroupMembership.Role.LID,
 ) -> ThemegroupMembership:
-    """Add a person to a themegroup as member, facilitator or guest."""
+    """Add a person to a themegroup as coordinator, member or guest."""
     place = ThemegroupMembership(themegroup=themegroup, user=user, role=role)
     place.full_clean()
     place.save()

@@ -47,6 +47,18 @@ def zwolle(db):
 
 
 @pytest.fixture
+def gww(groene_hart):
+    """The GWW themegroup of the Groene Hart (no members: tests place them)."""
+    return factories.ThemegroupFactory(region=groene_hart, sector="gww", name="GWW", slug="gww")
+
+
+@pytest.fixture
+def zwolle_gww(zwolle):
+    """The GWW themegroup of Regio Zwolle: another region's group."""
+    return factories.ThemegroupFactory(region=zwolle, sector="gww", name="GWW Zwolle", slug="gww")
+
+
+@pytest.fixture
 def alfa(groene_hart):
     return factories.OrganisationFactory(
         name="Gemeente Alfa", slug="gemeente-alfa", region=groene_hart

@@ -6,7 +6,14 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import generate_totp_secret
 from allauth.mfa.utils import encrypt
 
-from community.models import Membership, Organisation, Region, User
+from community.models import (
+    Membership,
+    Organisation,
+    Region,
+    Themegroup,
+    ThemegroupMembership,
+    User,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -64,3 +71,24 @@ def give_totp(user):
         user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(generate_totp_secret())}
     )
     return user
+
+
+class ThemegroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Themegroup
+
+    region = factory.SubFactory(RegionFactory)
+    sector = "gww"
+    name = factory.Sequence(lambda n: f"Themagroep {n}")
+    slug = factory.Sequence(lambda n: f"themagroep-{n}")
+
+
+class ThemegroupMembershipFactory(factory.django.DjangoModelFactory):
+    """A place in a themegroup; `role` is coordinator, lid or gast."""
+
+    class Meta:
+        model = ThemegroupMembership
+
+    themegroup = factory.SubFactory(ThemegroupFactory)
+    user = factory.SubFactory(UserFactory)
+    role = ThemegroupMembership.Role.LID

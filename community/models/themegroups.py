@@ -5,8 +5,29 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .people import Region, User
+from .people import Membership, Region, User
 from .reference import Sector
+
+
+class ThemegroupQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The themegroups a user may open: staff all; an active member of an
+        organisation sees the themegroups of its region; a member or coordinator of a
+        group (not a guest, who sees only the meetings they are invited to) sees that
+        group wherever it is, while they have an active membership."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        active = Membership.objects.active().filter(user=user)
+        regions = active.values("organisation__region")
+        # A place in a group counts only while the user has an active membership.
+        joined = ThemegroupMembership.objects.filter(user__in=active.values("user")).exclude(
+            role=ThemegroupMembership.Role.GAST
+        )
+        return self.filter(
+            models.Q(region__in=regions) | models.Q(pk__in=joined.values("themegroup"))
+        )
 
 
 class Themegroup(models.Model):
@@ -21,6 +42,8 @@ class Themegroup(models.Model):
     description = models.TextField(_("beschrijving"), blank=True)
     goal = models.TextField(_("gezamenlijk doel"), blank=True)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    objects = ThemegroupQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("themagroep")
@@ -39,11 +62,12 @@ class Themegroup(models.Model):
 
 
 class ThemegroupMembership(models.Model):
-    """A person's place in a themegroup: member, facilitator or guest (market parties)."""
+    """A person's place in a themegroup: coordinator (runs the group), member, or guest
+    (a market party or knowledge partner invited for a meeting)."""
 
     class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Coördinator")
         LID = "lid", _("Lid")
-        FACILITATOR = "facilitator", _("Facilitator")
         GAST = "gast", _("Gast")
 
     themegroup = models.ForeignKey(

@@ -7,6 +7,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from community import permissions
+from community.models import Themegroup
+from tests import factories
 
 
 @pytest.mark.django_db
@@ -63,3 +65,59 @@ def test_region_ids_come_from_active_memberships_only(bob, former, groene_hart, 
     assert permissions.region_ids(bob, roles={"inkoper"}) == set()
     assert permissions.region_ids(former) == {zwolle.pk}  # her ended Alfa membership gives none
     assert permissions.region_ids(AnonymousUser()) == set()
+
+
+# --- themegroups --------------------------------------------------------------------
+
+
+@pytest.fixture
+def gww_places(gww, alice, bob, charlie):
+    """bob coordinates the Groene Hart GWW group, alice is a member, charlie a guest."""
+    for user, role in ((bob, "coordinator"), (alice, "lid"), (charlie, "gast")):
+        factories.ThemegroupMembershipFactory(themegroup=gww, user=user, role=role)
+    return gww
+
+
+@pytest.mark.django_db
+def test_themegroups_are_visible_to_their_region_and_their_members(
+    gww_places, zwolle_gww, alice, bob, charlie, dora, staff, former, suspended
+):
+    def visible(user):
+        return set(Themegroup.objects.visible_to(user))
+
+    assert visible(alice) == visible(dora) == visible(bob) == {gww_places}
+    # charlie (Zwolle) is only a guest of the Groene Hart group: guests see meetings only.
+    assert visible(charlie) == {zwolle_gww}
+    assert visible(staff) == {gww_places, zwolle_gww}
+    assert visible(former) == {zwolle_gww}  # her Alfa membership ended
+    factories.ThemegroupMembershipFactory(themegroup=gww_places, user=suspended)
+    assert visible(suspended) == set()
+    assert visible(AnonymousUser()) == set()
+
+
+@pytest.mark.django_db
+def test_only_the_groups_coordinators_and_staff_manage_it(
+    gww_places, zwolle_gww, alice, bob, charlie, staff
+):
+    assert permissions.can_manage_themegroup(bob, gww_places)
+    assert permissions.can_manage_themegroup(staff, zwolle_gww)
+    assert not permissions.can_manage_themegroup(bob, zwolle_gww)
+    assert not permissions.can_manage_themegroup(alice, gww_places)
+    assert not permissions.can_manage_themegroup(charlie, gww_places)
+    assert not permissions.can_manage_themegroup(AnonymousUser(), gww_places)
+
+
+@pytest.mark.django_db
+def test_members_and_coordinators_are_members_guests_are_not(gww_places, alice, bob, charlie, dora):
+    assert permissions.is_themegroup_member(alice, gww_places)
+    assert permissions.is_themegroup_member(bob, gww_places)
+    assert not permissions.is_themegroup_member(charlie, gww_places)
+    assert not permissions.is_themegroup_member(dora, gww_places)
+    assert permissions.themegroup_role(charlie, gww_places) == "gast"
+
+
+@pytest.mark.django_db
+def test_a_suspended_member_keeps_no_place_in_a_themegroup(gww, suspended):
+    factories.ThemegroupMembershipFactory(themegroup=gww, user=suspended, role="coordinator")
+    assert not permissions.can_manage_themegroup(suspended, gww)
+    assert permissions.themegroup_role(suspended, gww) is None

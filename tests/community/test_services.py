@@ -13,15 +13,9 @@ from community.models import (
     MaturityAspect,
     Membership,
     OrganisationMaturity,
-    Themegroup,
     ThemegroupMembership,
     User,
 )
-
-
-@pytest.fixture
-def gww(groene_hart):
-    return Themegroup.objects.create(region=groene_hart, sector="gww", name="GWW", slug="gww")
 
 
 @pytest.fixture
@@ -155,14 +149,14 @@ def test_membership_resume_refuses_a_membership_that_is_not_suspended(staff, mem
 def test_themegroup_member_add_places_the_person_with_their_role(bob, alice, gww):
     place = services.themegroup_member_add(actor=bob, themegroup=gww, user=alice)
     assert place.role == ThemegroupMembership.Role.LID
-    facilitator = services.themegroup_member_add(
-        actor=bob, themegroup=gww, user=bob, role=ThemegroupMembership.Role.FACILITATOR
+    coordinator = services.themegroup_member_add(
+        actor=bob, themegroup=gww, user=bob, role=ThemegroupMembership.Role.COORDINATOR
     )
     assert set(gww.memberships.values_list("user", "role")) == {
         (alice.pk, "lid"),
-        (bob.pk, "facilitator"),
+        (bob.pk, "coordinator"),
     }
-    assert facilitator.pk
+    assert coordinator.pk
 
 
 def test_themegroup_member_add_refuses_a_second_place(bob, alice, gww):
