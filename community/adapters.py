@@ -1,12 +1,21 @@
 """How django-allauth behaves in this portal (settings.ACCOUNT_ADAPTER)."""
 
+import contextlib
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.urls import reverse
 
-from community import tasks
+from community import services, tasks
+from community.models import ThemegroupInvitation
+
+# The token of the themegroup invitation a visitor followed before signing up: when
+# they verify the invited address, the membership is made (`confirm_email`).
+INVITATION_SESSION_KEY = "themegroup_invitation"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -24,6 +33,32 @@ class AccountAdapter(DefaultAccountAdapter):
         message = self.render_mail(template_prefix, email, ctx)
         data = _message_data(message)
         transaction.on_commit(lambda: tasks.account_mail_send.delay(**data), robust=True)
+
+    def confirm_email(self, request, email_address) -> bool:
+        """Verify the address; if the visitor came through a themegroup invitation for
+        exactly this address (its token is in the session), take the place it offers.
+        An invitation that can no longer be used makes nothing; its page says why."""
+        confirmed = super().confirm_email(request, email_address)
+        token = request.session.get(INVITATION_SESSION_KEY) if request else None
+        if confirmed and token:
+            invitation = ThemegroupInvitation.objects.filter(
+                token=token, email__iexact=email_address.email
+            ).first()
+            if invitation is not None:
+                # Used, expired or withdrawn: nothing is made; the invitation page says so.
+                with contextlib.suppress(ValidationError):
+                    services.themegroup_invitation_accept(
+                        actor=email_address.user, invitation=invitation
+                    )
+        return confirmed
+
+    def get_email_verification_redirect_url(self, email_address) -> str:
+        """After verifying through an invitation: back to the invitation, which leads on
+        to the group."""
+        token = self.request.session.get(INVITATION_SESSION_KEY)
+        if token:
+            return reverse("community:invitation_accept", args=[token])
+        return super().get_email_verification_redirect_url(email_address)
 
 
 def _message_data(message: EmailMessage) -> dict:

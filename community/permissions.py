@@ -134,6 +134,38 @@ def can_manage_themegroup(user, themegroup) -> bool:
     )
 
 
+def can_request_to_join(user, themegroup) -> bool:
+    """An active member of an organisation in the group's region who has no place in the
+    group (not even as a guest) may ask to join it."""
+    return (
+        user.is_authenticated
+        and themegroup.region_id in region_ids(user)
+        and themegroup_role(user, themegroup) is None
+    )
+
+
+def can_leave_themegroup(user, themegroup) -> bool:
+    """Whoever has a place in the group may give it up (the last coordinator is refused
+    by the service, with the reason)."""
+    return user.is_authenticated and themegroup_role(user, themegroup) is not None
+
+
+def can_share_documents(user, themegroup) -> bool:
+    """Members and coordinators (and staff) upload documents to the group; guests read
+    only what is shared with them."""
+    return is_themegroup_member(user, themegroup)
+
+
+def can_read_document(user, themegroup, document) -> bool:
+    """Members read every document of the group; a guest only those shared with guests."""
+    if is_themegroup_member(user, themegroup):
+        return True
+    return (
+        document.shared_with_guests
+        and themegroup_role(user, themegroup) == ThemegroupMembership.Role.GAST
+    )
+
+
 def has_mfa(user) -> bool:
     """Has the user set up two-factor authentication? Asked once per request."""
     if not user.is_authenticated:

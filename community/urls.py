@@ -1,7 +1,48 @@
 """URLs of the community pages. Names are mechanical: `community:themegroup_detail` ↔
 view `views.themegroups.themegroup_detail` (the views live in modules by subject) ↔
-template `community/themegroup_detail.html`."""
+template `community/themegroup_detail.html`. Themegroup slugs are unique per region, so
+a group's address holds its region's slug."""
+
+from django.urls import path
+
+from community.views import membership, themegroups
 
 app_name = "community"
 
-urlpatterns = []
+GROUP = "themagroepen/<slug:region_slug>/<slug:slug>/"
+
+urlpatterns = [
+    path("themagroepen/", themegroups.themegroup_list, name="themegroup_list"),
+    # Before the group addresses: "uitnodiging" is not a region.
+    path(
+        "themagroepen/uitnodiging/<str:token>/",
+        membership.invitation_accept,
+        name="invitation_accept",
+    ),
+    path(GROUP, themegroups.themegroup_detail, name="themegroup_detail"),
+    path(f"{GROUP}aanmelden/", themegroups.join_request_create, name="join_request_create"),
+    path(f"{GROUP}verlaten/", themegroups.themegroup_leave, name="themegroup_leave"),
+    path(f"{GROUP}mededelingen/", themegroups.announcement_create, name="announcement_create"),
+    path(f"{GROUP}documenten/", themegroups.document_add, name="document_add"),
+    path(f"{GROUP}documenten/<int:pk>/", themegroups.document_download, name="document_download"),
+    path(f"{GROUP}leerdoelen/", themegroups.learning_goal_create, name="learning_goal_create"),
+    path(
+        f"{GROUP}leerdoelen/<int:pk>/status/",
+        themegroups.learning_goal_status,
+        name="learning_goal_status",
+    ),
+    path(f"{GROUP}leden/", membership.themegroup_members, name="themegroup_members"),
+    path(f"{GROUP}leden/uitnodigen/", membership.invitation_create, name="invitation_create"),
+    path(
+        f"{GROUP}uitnodigingen/<int:pk>/intrekken/",
+        membership.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
+    path(
+        f"{GROUP}aanvragen/<int:pk>/beslissen/",
+        membership.join_request_decide,
+        name="join_request_decide",
+    ),
+    path(f"{GROUP}leden/<int:pk>/rol/", membership.member_role_set, name="member_role_set"),
+    path(f"{GROUP}leden/<int:pk>/verwijderen/", membership.member_remove, name="member_remove"),
+]

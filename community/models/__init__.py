@@ -7,6 +7,13 @@ models live in modules by subject; import them from `community.models`.
 
 from .agreements import Agreement, AgreementParticipant, Commitment, ParticipantType
 from .maturity import MaturityAspect, OrganisationMaturity
+from .participation import (
+    LearningGoal,
+    ThemegroupAnnouncement,
+    ThemegroupDocument,
+    ThemegroupInvitation,
+    ThemegroupJoinRequest,
+)
 from .people import (
     Membership,
     MembershipQuerySet,
@@ -25,6 +32,7 @@ __all__ = [
     "AgreementParticipant",
     "Attendance",
     "Commitment",
+    "LearningGoal",
     "MaturityAspect",
     "Meeting",
     "Membership",
@@ -39,6 +47,10 @@ __all__ = [
     "Source",
     "SourcedModel",
     "Themegroup",
+    "ThemegroupAnnouncement",
+    "ThemegroupDocument",
+    "ThemegroupInvitation",
+    "ThemegroupJoinRequest",
     "ThemegroupMembership",
     "User",
     "UserManager",

@@ -2,8 +2,10 @@
 meetings, agendas and attendance."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .people import Membership, Region, User
 from .reference import Sector
@@ -60,6 +62,9 @@ class Themegroup(models.Model):
     def __str__(self):
         return f"{self.name} ({self.region})"
 
+    def get_absolute_url(self):
+        return reverse("community:themegroup_detail", args=[self.region.slug, self.slug])
+
 
 class ThemegroupMembership(models.Model):
     """A person's place in a themegroup: coordinator (runs the group), member, or guest
@@ -84,6 +89,9 @@ class ThemegroupMembership(models.Model):
     )
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices, default=Role.LID)
     joined_at = models.DateTimeField(_("lid sinds"), default=timezone.now)
+
+    # Who added, changed or removed a place, and when (community.services set the actor).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("themagroeplidmaatschap")

@@ -1,0 +1,43 @@
+"""What procurement adds to community pages through `community.extensions` (registered
+in `ProcurementConfig.ready`)."""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from community.extensions import Section
+from community.models import Membership, ThemegroupMembership
+from procurement.models import Trajectory
+
+TRAJECTORIES_SHOWN = 25
+
+
+def themegroup_trajectories(user, themegroup) -> Section:
+    """The group's trajectories as far as the reader may see them: joint ones of this
+    group, and those of the members' organisations in the group's sector (a trajectory
+    takes its sector from its own themegroup). Non-confidential fields only."""
+    member_organisations = (
+        Membership.objects.active()
+        .filter(
+            user__themegroup_memberships__themegroup=themegroup,
+            user__themegroup_memberships__role__in=(
+                ThemegroupMembership.Role.COORDINATOR,
+                ThemegroupMembership.Role.LID,
+            ),
+        )
+        .values("organisation")
+    )
+    trajectories = (
+        Trajectory.objects.visible_to(user)
+        .filter(
+            Q(themegroup=themegroup)
+            | Q(organisation__in=member_organisations, themegroup__sector=themegroup.sector)
+        )
+        .with_list_data()
+        .order_by("-updated_at", "-pk")[:TRAJECTORIES_SHOWN]
+    )
+    return Section(
+        key="trajecten",
+        title=_("Trajecten"),
+        template="procurement/_themegroup_trajectories.html",
+        context={"trajectories": list(trajectories), "themegroup": themegroup},
+    )
