@@ -80,6 +80,8 @@ class InvitationForm(forms.Form):
 
 
 class JoinRequestForm(forms.Form):
+    prefix = "aanvraag"  # several forms share the group's page: ids stay unique
+
     message = forms.CharField(
         label=_("Toelichting (niet verplicht)"),
         required=False,
@@ -93,6 +95,8 @@ class RoleForm(forms.Form):
 
 
 class AnnouncementForm(forms.Form):
+    prefix = "mededeling"  # several forms share the group's page: ids stay unique
+
     title = forms.CharField(label=_("Titel"), max_length=200)
     body = forms.CharField(
         label=_("Bericht"),
@@ -103,6 +107,8 @@ class AnnouncementForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
+    prefix = "document"  # several forms share the group's page: ids stay unique
+
     file = forms.FileField(label=_("Bestand"), help_text=_("PDF, PNG of JPEG, hoogstens 10 MB."))
     title = forms.CharField(label=_("Titel"), max_length=200)
     shared_with_guests = forms.BooleanField(
@@ -111,6 +117,8 @@ class DocumentForm(forms.Form):
 
 
 class LearningGoalForm(forms.Form):
+    prefix = "leerdoel"  # several forms share the group's page: ids stay unique
+
     title = forms.CharField(label=_("Nieuw leerdoel"), max_length=300)
 
 

@@ -1,0 +1,471 @@
+"""The themegroup list and page, and what members do there: per persona (see
+tests/community/conftest.py), structure read with BeautifulSoup."""
+
+import base64
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from community import services
+from community.models import (
+    LearningGoal,
+    Meeting,
+    ThemegroupAnnouncement,
+    ThemegroupDocument,
+    ThemegroupMembership,
+)
+from procurement import services as procurement_services
+from tests import factories
+from tests.cases.factories import CaseFactory
+from tests.community.conftest import PERSONAS
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+def soup(response) -> BeautifulSoup:
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def url(name, themegroup, *args):
+    return reverse(f"community:{name}", args=[themegroup.region.slug, themegroup.slug, *args])
+
+
+def is_login(response) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+
+
+# --- the list ---------------------------------------------------------------------------
+
+
+def test_the_list_shows_the_regions_groups_with_their_member_count(
+    client, alice, group, vastgoed, zwolle_gww, gina
+):
+    client.force_login(alice)
+
+    response = client.get(reverse("community:themegroup_list"))
+
+    assert response.status_code == 200
+    rows = soup(response).select("[data-testid=themegroup]")
+    assert [row["data-slug"] for row in rows] == ["gww", "vastgoed"]  # not Zwolle's
+    counts = [row.select_one("[data-testid=member-count]").get_text(strip=True) for row in rows]
+    assert counts == ["2", "0"]  # the guest is not counted
+
+
+def test_the_list_asks_anonymous_visitors_to_log_in(client, group):
+    assert is_login(client.get(reverse("community:themegroup_list")))
+
+
+def test_the_list_refuses_post(client, alice, group):
+    client.force_login(alice)
+    assert client.post(reverse("community:themegroup_list")).status_code == 405
+
+
+def test_the_list_reads_a_constant_number_of_queries(
+    client, alice, groene_hart, django_assert_max_num_queries
+):
+    def add_groups(n):
+        for _ in range(n):
+            themegroup = factories.ThemegroupFactory(region=groene_hart)
+            factories.ThemegroupMembershipFactory(themegroup=themegroup)
+
+    client.force_login(alice)
+    add_groups(2)
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("community:themegroup_list"))
+    add_groups(8)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("community:themegroup_list"))
+    assert len(soup(response).select("[data-testid=themegroup]")) == 10
+
+
+# --- the page, per persona --------------------------------------------------------------
+
+PAGE = {
+    # persona: (status, sees the members and documents, may manage)
+    "alice": (200, True, False),
+    "gina": (404, False, False),  # a guest sees only their meetings
+    "bob": (200, True, True),
+    "olga": (200, False, False),  # coordinates another group: reads this one
+    "dora": (200, False, False),
+    "charlie": (404, False, False),
+    "staff_mfa": (200, True, True),
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_page_per_persona(as_persona, group, persona, gina, olga, staff_mfa):
+    client = as_persona(persona)
+
+    response = client.get(url("themegroup_detail", group))
+
+    if persona == "anonymous":
+        assert is_login(response)
+        return
+    status, member, manager = PAGE[persona]
+    assert response.status_code == status
+    if status != 200:
+        return
+    page = soup(response)
+    assert bool(page.select("[data-testid=members]")) is member
+    assert bool(page.select("[data-testid=documents]")) is member
+    assert bool(page.select("[data-testid=announcements]")) is member
+    assert bool(page.select("[data-testid=manage-members]")) is manager
+    assert [c.get_text(strip=True) for c in page.select("[data-testid=coordinator]")] == [
+        "Bob Bakker"
+    ]
+    assert page.select("[data-testid=meetings]")
+    if member:
+        emails = {row["data-email"] for row in page.select("[data-testid=member]")}
+        assert emails == {"alice@alfa.example", "bob@beta.example", gina.email}
+        rows = {row["data-email"]: row for row in page.select("[data-testid=member]")}
+        assert "Gemeente Alfa" in rows["alice@alfa.example"].get_text()
+
+
+def test_the_page_refuses_post(client, alice, group):
+    client.force_login(alice)
+    assert client.post(url("themegroup_detail", group)).status_code == 405
+
+
+def test_an_unknown_group_or_a_group_under_another_region_is_not_found(
+    client, alice, group, zwolle_gww, zwolle
+):
+    client.force_login(alice)
+    assert client.get("/themagroepen/groene-hart/bestaat-niet/").status_code == 404
+    # Zwolle's GWW has the same slug; under the Groene Hart it is the Groene Hart's group.
+    assert client.get("/themagroepen/regio-zwolle/gww/").status_code == 404
+
+
+def test_the_page_shows_upcoming_and_past_meetings(client, alice, group):
+    now = timezone.now()
+    Meeting.objects.create(
+        themegroup=group,
+        title="Voorjaarssessie",
+        starts_at=now + timezone.timedelta(days=9),
+        location="Gouda",
+    )
+    Meeting.objects.create(
+        themegroup=group,
+        title="Kick-off",
+        starts_at=now - timezone.timedelta(days=30),
+        location="Gouda",
+    )
+    client.force_login(alice)
+
+    page = soup(client.get(url("themegroup_detail", group)))
+
+    assert "Voorjaarssessie" in page.select_one("[data-testid=upcoming-meeting]").get_text()
+    assert "Kick-off" in page.select_one("[data-testid=past-meeting]").get_text()
+
+
+def test_the_page_reads_a_constant_number_of_queries(
+    client, bob, group, alfa, django_assert_max_num_queries
+):
+    def add_rows(n):
+        for i in range(n):
+            member = factories.UserFactory()
+            factories.MembershipFactory(user=member, organisation=alfa)
+            factories.ThemegroupMembershipFactory(themegroup=group, user=member)
+            services.themegroup_announcement_create(
+                actor=bob, themegroup=group, title=f"Bericht {i}", body="Tekst"
+            )
+            services.learning_goal_create(actor=bob, themegroup=group, title=f"Doel {i}")
+            CaseFactory(published=True, themegroup=group, organisations=[alfa])
+
+    client.force_login(bob)
+    add_rows(2)
+    with django_assert_max_num_queries(60) as few:
+        client.get(url("themegroup_detail", group))
+    add_rows(6)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url("themegroup_detail", group))
+    assert len(soup(response).select("[data-testid=member]")) == 10
+
+
+# --- the sections of procurement and cases ---------------------------------------------
+
+
+@pytest.fixture
+def trajectories(group, alice, alfa, charlie, charlie_org, zwolle_gww, vastgoed):
+    def make(title, actor, organisation, themegroup):
+        return procurement_services.trajectory_create(
+            actor=actor,
+            organisation=organisation,
+            title=title,
+            procurement_type="werk",
+            themegroup=themegroup,
+            estimated_value=7654321,
+        )
+
+    return {
+        "joint": make("Gezamenlijk bestek kademuren", alice, alfa, group),
+        # Alice (a member) buys in the group's sector under another GWW group.
+        "sector": make("Fietspad Alfa", alice, alfa, zwolle_gww),
+        "other-sector": make("Gemeentehuis Alfa", alice, alfa, vastgoed),
+        # Charlie (another region) is not a member; his trajectory is not this group's.
+        "outsider": make("Rotonde Charlie", charlie, charlie_org, zwolle_gww),
+    }
+
+
+def test_the_group_shows_its_trajectories_without_confidential_fields(
+    client, dora, group, trajectories
+):
+    client.force_login(dora)
+
+    response = client.get(url("themegroup_detail", group))
+
+    rows = soup(response).select("[data-testid=section-trajecten] [data-testid=trajectory]")
+    shown = {int(row["data-pk"]) for row in rows}
+    assert shown == {trajectories["joint"].pk, trajectories["sector"].pk}
+    assert b"7654321" not in response.content
+    assert b"7.654.321" not in response.content
+
+
+def test_the_group_shows_its_published_cases_as_far_as_the_reader_may_browse(
+    client, dora, group, alfa
+):
+    published = CaseFactory(published=True, themegroup=group, organisations=[alfa])
+    CaseFactory(themegroup=group, organisations=[alfa])  # a draft
+    client.force_login(dora)
+
+    page = soup(client.get(url("themegroup_detail", group)))
+
+    cards = page.select("[data-testid=section-praktijkvoorbeelden] [data-testid=case-card]")
+    assert [card["data-slug"] for card in cards] == [published.slug]
+
+
+# --- asking to join, leaving ------------------------------------------------------------
+
+
+def test_a_member_of_the_region_asks_to_join(client, dora, group):
+    client.force_login(dora)
+
+    response = client.post(url("join_request_create", group), {"aanvraag-message": "Graag!"})
+
+    assert response.status_code == 302
+    assert group.join_requests.get().user == dora
+    page = soup(client.get(url("themegroup_detail", group)))
+    assert page.select("[data-testid=pending-request]")
+    assert not page.select("[data-testid=join-form]")
+
+
+@pytest.mark.parametrize(("persona", "status"), [("alice", 403), ("charlie", 404)])
+def test_who_is_in_the_group_or_outside_the_region_cannot_ask(as_persona, group, persona, status):
+    client = as_persona(persona)
+    assert client.post(url("join_request_create", group)).status_code == status
+    assert not group.join_requests.exists()
+
+
+def test_asking_to_join_is_a_post(client, dora, group):
+    client.force_login(dora)
+    assert client.get(url("join_request_create", group)).status_code == 405
+
+
+def test_a_member_leaves(client, alice, group):
+    client.force_login(alice)
+
+    response = client.post(url("themegroup_leave", group))
+
+    assert response.status_code == 302
+    assert not group.memberships.filter(user=alice).exists()
+    record = ThemegroupMembership.history.filter(user_id=alice.pk).latest("history_date")
+    assert record.history_type == "-"
+    assert record.history_user == alice
+
+
+def test_the_last_coordinator_cannot_leave(client, bob, group):
+    client.force_login(bob)
+
+    response = client.post(url("themegroup_leave", group), follow=True)
+
+    assert group.memberships.filter(user=bob, role="coordinator").exists()
+    messages = [m.message for m in response.context["messages"]]
+    assert any("laatste coördinator" in m for m in messages)
+
+
+@pytest.mark.parametrize(("persona", "status"), [("dora", 403), ("charlie", 404)])
+def test_who_is_not_in_the_group_cannot_leave_it(as_persona, group, persona, status):
+    assert as_persona(persona).post(url("themegroup_leave", group)).status_code == status
+
+
+# --- announcements ----------------------------------------------------------------------
+
+
+def test_a_coordinator_posts_an_announcement_with_sanitised_markdown(client, bob, alice, group):
+    client.force_login(bob)
+
+    response = client.post(
+        url("announcement_create", group),
+        {
+            "mededeling-title": "Nieuw bestek",
+            "mededeling-body": "**Let op** <script>alert(1)</script>[x](javascript:1)",
+        },
+    )
+
+    assert response.status_code == 302
+    announcement = ThemegroupAnnouncement.objects.get()
+    assert announcement.history.get().history_user == bob
+    client.force_login(alice)
+    page = soup(client.get(url("themegroup_detail", group)))
+    body = page.select_one("[data-testid=announcement] .portal-markdown")
+    assert body.select_one("strong").get_text() == "Let op"
+    assert not body.select("script")
+    assert all("javascript" not in (a.get("href") or "") for a in body.select("a"))
+
+
+def test_announcements_are_newest_first(client, bob, alice, group):
+    services.themegroup_announcement_create(actor=bob, themegroup=group, title="Oud", body="a")
+    services.themegroup_announcement_create(actor=bob, themegroup=group, title="Nieuw", body="b")
+    client.force_login(alice)
+    page = soup(client.get(url("themegroup_detail", group)))
+    titles = [a.select_one("h3").get_text() for a in page.select("[data-testid=announcement]")]
+    assert titles == ["Nieuw", "Oud"]
+
+
+def test_an_empty_announcement_keeps_what_was_typed_with_the_error_summary(client, bob, group):
+    client.force_login(bob)
+
+    response = client.post(
+        url("announcement_create", group), {"mededeling-title": "Alleen een titel"}
+    )
+
+    assert response.status_code == 400
+    page = soup(response)
+    assert [a["href"] for a in page.select("[data-testid=error-summary] a")] == [
+        "#id_mededeling-body"
+    ]
+    assert page.select_one("#id_mededeling-title")["value"] == "Alleen een titel"
+
+
+@pytest.mark.parametrize(("persona", "status"), [("alice", 403), ("olga", 403), ("charlie", 404)])
+def test_only_the_groups_coordinators_post_announcements(as_persona, group, olga, persona, status):
+    response = as_persona(persona).post(
+        url("announcement_create", group), {"mededeling-title": "x", "mededeling-body": "y"}
+    )
+    assert response.status_code == status
+    assert not ThemegroupAnnouncement.objects.exists()
+
+
+# --- documents --------------------------------------------------------------------------
+
+
+def upload(title="Verslag", guests=False):
+    data = {
+        "document-file": SimpleUploadedFile("foto.png", PNG, content_type="image/png"),
+        "document-title": title,
+    }
+    if guests:
+        data["document-shared_with_guests"] = "on"
+    return data
+
+
+def test_a_member_shares_a_document_and_members_download_it(client, alice, bob, group):
+    client.force_login(alice)
+
+    response = client.post(url("document_add", group), upload())
+
+    assert response.status_code == 302
+    document = ThemegroupDocument.objects.get()
+    assert document.content_type == "image/png"
+    assert document.uploaded_by == alice
+    client.force_login(bob)
+    download = client.get(url("document_download", group, document.pk))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PNG
+    assert "no-store" in download["Cache-Control"]
+
+
+def test_a_file_that_is_not_what_it_says_is_refused(client, alice, group):
+    client.force_login(alice)
+    fake = SimpleUploadedFile(
+        "stiekem.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
+    )
+
+    response = client.post(
+        url("document_add", group), {"document-file": fake, "document-title": "Echt"}
+    )
+
+    assert response.status_code == 400
+    assert soup(response).select("[data-testid=error-summary]")
+    assert not ThemegroupDocument.objects.exists()
+
+
+@pytest.mark.parametrize(("persona", "status"), [("gina", 404), ("dora", 403), ("charlie", 404)])
+def test_who_is_not_a_member_shares_nothing(as_persona, group, gina, persona, status):
+    assert as_persona(persona).post(url("document_add", group), upload()).status_code == status
+    assert not ThemegroupDocument.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "for_guests", "status"),
+    [
+        ("alice", False, 200),
+        ("gina", False, 404),
+        ("gina", True, 200),
+        ("dora", True, 404),  # in the region, not in the group
+        ("olga", True, 404),
+        ("charlie", True, 404),
+        ("staff_mfa", False, 200),
+    ],
+)
+def test_who_downloads_a_document(
+    as_persona, group, alice, gina, olga, staff_mfa, persona, for_guests, status
+):
+    document = services.themegroup_document_add(
+        actor=alice,
+        themegroup=group,
+        upload=SimpleUploadedFile("foto.png", PNG),
+        title="Foto",
+        shared_with_guests=for_guests,
+    )
+    response = as_persona(persona).get(url("document_download", group, document.pk))
+    assert response.status_code == status
+
+
+def test_a_document_is_not_found_through_another_groups_address(
+    client, alice, group, vastgoed, bob
+):
+    document = services.themegroup_document_add(
+        actor=alice, themegroup=group, upload=SimpleUploadedFile("f.png", PNG), title="Foto"
+    )
+    factories.ThemegroupMembershipFactory(themegroup=vastgoed, user=alice)
+    client.force_login(alice)
+    assert client.get(url("document_download", vastgoed, document.pk)).status_code == 404
+
+
+# --- learning goals ---------------------------------------------------------------------
+
+
+def test_a_coordinator_adds_a_learning_goal_and_follows_its_status(client, bob, group):
+    client.force_login(bob)
+
+    client.post(
+        url("learning_goal_create", group), {"leerdoel-title": "Circulair uitvragen in GWW"}
+    )
+    goal = LearningGoal.objects.get()
+    client.post(url("learning_goal_status", group, goal.pk), {"status": "bereikt"})
+
+    page = soup(client.get(url("themegroup_detail", group)))
+    (item,) = page.select("[data-testid=learning-goal]")
+    assert item["data-status"] == "bereikt"
+    assert [r.history_user for r in goal.history.all()] == [bob, bob]
+
+
+@pytest.mark.parametrize(("persona", "status"), [("alice", 403), ("charlie", 404)])
+def test_only_coordinators_change_learning_goals(as_persona, group, bob, persona, status):
+    goal = services.learning_goal_create(actor=bob, themegroup=group, title="Doel")
+    client = as_persona(persona)
+    assert (
+        client.post(url("learning_goal_create", group), {"leerdoel-title": "x"}).status_code
+        == status
+    )
+    assert (
+        client.post(url("learning_goal_status", group, goal.pk), {"status": "bezig"}).status_code
+        == status
+    )
+    goal.refresh_from_db()
+    assert goal.status == "open"
