@@ -33,6 +33,8 @@ from django.urls import Resolver404, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseAttachment, CaseMark
+from community import services as community_services
+from community.models import Themegroup, ThemegroupMembership
 from procurement import services as procurement_services
 from procurement.models import (
     GuidingQuestion,
@@ -174,7 +176,15 @@ LOGIN = Expect(302, "login")
 MFA = Expect(302, "mfa")
 TRAJECTORY_PAGE = Expect(302, "trajectory")
 # Places a successful change leads to: only then may the target's state have changed.
-CHANGED = {"case", "trajectory", "case-edit", "case-list-after-return"}
+CHANGED = {
+    "case",
+    "trajectory",
+    "case-edit",
+    "case-list-after-return",
+    "themegroup",
+    "themegroup-list",
+    "home",
+}
 
 
 @dataclass
@@ -185,6 +195,7 @@ class Target:
     url: str
     case: Case | None = None
     trajectory: Trajectory | None = None
+    themegroup: Themegroup | None = None
     data: dict = field(default_factory=dict)
     staff_get: Expect | None = None  # admin: what a beheerder with MFA gets
 
@@ -1011,6 +1022,234 @@ ROUTES.update(
 )
 
 
+# --- themegroups (issue 10): the Groene Hart GWW group, coordinated by bob, with alice as
+# a member; the Groene Hart Vastgoed group has no members (bob coordinates another group).
+
+GROUPS = ("gww", "vastgoed")
+# Active members of the region read a group's page; staff everything (after the MFA gate).
+GROUP_READERS = {"alice", "bob", "bob_mfa", "dora", "staff", "staff_mfa"}
+# Members and coordinators (and staff) see members and documents and share documents.
+GROUP_MEMBERS = {
+    "gww": {"alice", "bob", "bob_mfa", "staff", "staff_mfa"},
+    "vastgoed": {"staff", "staff_mfa"},
+}
+# The group's coordinators and staff manage it; bob does not manage Vastgoed.
+GROUP_MANAGERS = {
+    "gww": {"bob", "bob_mfa", "staff", "staff_mfa"},
+    "vastgoed": {"staff", "staff_mfa"},
+}
+# A member of the region without a place in the group asks to join (staff hold no
+# membership of a region).
+GROUP_ASKERS = {"gww": {"dora"}, "vastgoed": {"alice", "bob", "bob_mfa", "dora"}}
+# Who has a place may leave (bob, the last coordinator, is refused and sent back).
+GROUP_LEAVERS = {"gww": {"alice", "bob", "bob_mfa"}, "vastgoed": set()}
+
+for _rule in (GROUP_MEMBERS, GROUP_MANAGERS, GROUP_ASKERS, GROUP_LEAVERS):
+    for _name, _personas in _rule.items():
+        assert _personas <= GROUP_READERS, "who may do more in a group must also see it"
+
+
+def _group(world, name) -> Themegroup:
+    """The scenario group, made once per test."""
+    key = f"_group_{name}"
+    if key not in world.__dict__:
+        if name == "gww":
+            themegroup = world.fixture("gww")
+            ThemegroupMembership.objects.create(
+                themegroup=themegroup, user=world.fixture("bob"), role="coordinator"
+            )
+            ThemegroupMembership.objects.create(
+                themegroup=themegroup, user=world.fixture("alice"), role="lid"
+            )
+        else:
+            themegroup = Themegroup.objects.create(
+                region=world.fixture("groene_hart"),
+                sector="vastgoed",
+                name="Vastgoed",
+                slug="vastgoed",
+            )
+        world.__dict__[key] = themegroup
+    return world.__dict__[key]
+
+
+def _group_target(name, part=None):
+    """The address of scenario group `name`; `part(world, themegroup)` gives the route's
+    other parameters and the POST body."""
+
+    def build(world, route):
+        themegroup = _group(world, name)
+        kwargs, data = part(world, themegroup) if part else ({}, {})
+        url = reverse(
+            route.name,
+            kwargs={"region_slug": themegroup.region.slug, "slug": themegroup.slug, **kwargs},
+        )
+        return Target(url, themegroup=themegroup, data=data)
+
+    return build
+
+
+def _in_group(who: dict[str, set[str]], success: Expect) -> Rule:
+    """404 for who does not see the group, 403 for who sees it but may not, else success."""
+
+    def rule(persona, target_name, target):
+        if gate := _gate(persona, public=False):
+            return gate
+        if persona not in GROUP_READERS:
+            return Expect(404)
+        return success if persona in who[target_name] else Expect(403)
+
+    return rule
+
+
+def reads_group(persona, target_name, target):
+    return _gate(persona, public=False) or Expect(200 if persona in GROUP_READERS else 404)
+
+
+def leaves_group(persona, target_name, target):
+    expected = _in_group(GROUP_LEAVERS, Expect(302, "themegroup-list"))(
+        persona, target_name, target
+    )
+    if expected.status == 302 and persona in {"bob", "bob_mfa"}:  # the last coordinator
+        return Expect(302, target.themegroup.get_absolute_url())
+    return expected
+
+
+def downloads_group_document(persona, target_name, target):
+    """Members only: everyone else, also who reads the group, gets 404."""
+    if gate := _gate(persona, public=False):
+        return gate
+    return Expect(200 if persona in GROUP_MEMBERS[target_name] else 404)
+
+
+def _invitation(world, themegroup):
+    invitation = themegroup.invitations.first() or community_services.themegroup_invitation_create(
+        actor=world.fixture("bob"), themegroup=themegroup, email="dora@alfa.example", role="lid"
+    )
+    return {"pk": invitation.pk}, {}
+
+
+def _join_request(world, themegroup):
+    join_request = themegroup.join_requests.first() or (
+        community_services.themegroup_join_request_create(
+            actor=world.fixture("dora"), themegroup=themegroup
+        )
+    )
+    return {"pk": join_request.pk}, {"decision": "afwijzen"}
+
+
+def _alice_place(world, themegroup):
+    return {"pk": themegroup.memberships.get(user=world.fixture("alice")).pk}, {"role": "gast"}
+
+
+def _group_document(world, themegroup):
+    document = themegroup.documents.first() or themegroup.documents.create(
+        file=ContentFile(PNG, name="verslag.png"),
+        title="Verslag",
+        content_type="image/png",
+        size=len(PNG),
+    )
+    return {"pk": document.pk}, {}
+
+
+def _group_goal(world, themegroup):
+    goal = themegroup.learning_goals.first() or themegroup.learning_goals.create(title="Leren")
+    return {"pk": goal.pk}, {"status": "bereikt"}
+
+
+def _body(data):
+    return lambda world, themegroup: ({}, data)
+
+
+def _invitation_accept_target(world, route):
+    """Bob's invitation of dora to the GWW group: the link is public (it offers sign-up);
+    only dora accepts it, any other signed-in persona is told it is not theirs (400)."""
+    themegroup = _group(world, "gww")
+    invitation = community_services.themegroup_invitation_create(
+        actor=world.fixture("bob"), themegroup=themegroup, email="dora@alfa.example", role="lid"
+    )
+    return Target(invitation.get_absolute_url(), themegroup=themegroup)
+
+
+def accepts_invitation(persona, target_name, target, *, method="get"):
+    if persona == "staff":
+        return MFA
+    if method == "get":
+        return Expect(200)
+    if persona == "anonymous":
+        return LOGIN
+    return Expect(302, "themegroup") if persona == "dora" else Expect(400)
+
+
+def _group_action(who, part=None, *, targets=GROUPS) -> Entry:
+    return Entry(
+        targets={name: _group_target(name, part) for name in targets},
+        get=refuses(405, public=False),
+        post=_in_group(who, Expect(302, "themegroup")),
+    )
+
+
+PNG_UPLOAD = {"document-title": "Verslag"}
+
+
+def _upload(world, themegroup):
+    upload = SimpleUploadedFile("verslag.png", PNG, content_type="image/png")
+    return {}, {"document-file": upload, **PNG_UPLOAD}
+
+
+ROUTES.update(
+    {
+        "community:themegroup_list": _page(public=False),
+        "community:themegroup_detail": Entry(
+            targets={name: _group_target(name) for name in GROUPS},
+            get=reads_group,
+            post=refuses(405, public=False),
+        ),
+        "community:themegroup_members": Entry(
+            targets={name: _group_target(name) for name in GROUPS},
+            get=_in_group(GROUP_MANAGERS, Expect(200)),
+            post=refuses(405, public=False),
+        ),
+        "community:invitation_create": _group_action(
+            GROUP_MANAGERS, _body({"email": "nieuw@example.org", "role": "gast"})
+        ),
+        "community:invitation_withdraw": _group_action(GROUP_MANAGERS, _invitation),
+        "community:invitation_accept": Entry(
+            targets={"dora": _invitation_accept_target},
+            get=accepts_invitation,
+            post=lambda persona, name, target: accepts_invitation(
+                persona, name, target, method="post"
+            ),
+        ),
+        "community:join_request_create": _group_action(GROUP_ASKERS),
+        "community:join_request_decide": _group_action(
+            GROUP_MANAGERS, _join_request, targets=("gww",)
+        ),
+        "community:member_role_set": _group_action(GROUP_MANAGERS, _alice_place, targets=("gww",)),
+        "community:member_remove": _group_action(GROUP_MANAGERS, _alice_place, targets=("gww",)),
+        "community:themegroup_leave": Entry(
+            targets={name: _group_target(name) for name in GROUPS},
+            get=refuses(405, public=False),
+            post=leaves_group,
+        ),
+        "community:announcement_create": _group_action(
+            GROUP_MANAGERS, _body({"mededeling-title": "Let op", "mededeling-body": "Tekst"})
+        ),
+        "community:document_add": _group_action(GROUP_MEMBERS, _upload),
+        "community:document_download": Entry(
+            targets={"gww": _group_target("gww", _group_document)},
+            get=downloads_group_document,
+            post=refuses(405, public=False),
+        ),
+        "community:learning_goal_create": _group_action(
+            GROUP_MANAGERS, _body({"leerdoel-title": "Circulair uitvragen"})
+        ),
+        "community:learning_goal_status": _group_action(
+            GROUP_MANAGERS, _group_goal, targets=("gww",)
+        ),
+    }
+)
+
+
 def _allauth_page(persona, name, target):
     """allauth's own pages (login, logout, e-mail, MFA) are exempt from the MFA set-up."""
     return Expect((200, 302, 400, 404, 405), "not-mfa")
@@ -1135,6 +1374,12 @@ def _leads_to(location: str, place: str, target: Target) -> bool:
             return path == reverse("admin:index")
         case "case-list-after-return":
             return location == reverse("cases:case_list")
+        case "themegroup":  # the group's page or its members page, maybe at a section
+            return path.startswith(target.themegroup.get_absolute_url())
+        case "themegroup-list":
+            return path == reverse("community:themegroup_list")
+        case "home":
+            return path == reverse("portal:home")
         case _:
             return path == urlsplit(place).path
 
@@ -1197,10 +1442,23 @@ def _trajectory_fingerprint(trajectory: Trajectory):
     )
 
 
+def _themegroup_fingerprint(themegroup: Themegroup):
+    """The group's places, invitations, requests, announcements, documents and goals."""
+    return (
+        sorted(themegroup.memberships.values_list("user_id", "role")),
+        sorted(themegroup.invitations.values_list("pk", "status")),
+        sorted(themegroup.join_requests.values_list("pk", "status")),
+        themegroup.announcements.count(),
+        themegroup.documents.count(),
+        sorted(themegroup.learning_goals.values_list("pk", "status")),
+    )
+
+
 def _state(target: Target):
     return (
         _fingerprint(target.case) if target.case is not None else None,
         _trajectory_fingerprint(target.trajectory) if target.trajectory is not None else None,
+        _themegroup_fingerprint(target.themegroup) if target.themegroup is not None else None,
     )
 
 
