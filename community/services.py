@@ -146,6 +146,15 @@ def themegroup_member_add(
     return place
 
 
+@transaction.atomic
+def themegroup_goal_set(*, actor: User, themegroup: Themegroup, goal: str) -> Themegroup:
+    """Set the group's shared goal (shown on its page)."""
+    themegroup.goal = goal.strip()
+    themegroup.full_clean()
+    themegroup.save(update_fields=["goal"])
+    return themegroup
+
+
 def _coordinators(themegroup: Themegroup) -> list[int]:
     """The ids of the group's coordinator places, locked until the transaction ends, so
     that two requests cannot each take away one of the last two coordinators."""

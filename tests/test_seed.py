@@ -310,3 +310,22 @@ def test_demo_data_refuses_production(seeded, settings):
 def test_knowledge_items_link_to_phases_by_number(seeded):
     conclusion = KnowledgeItem.objects.get(slug="nami-conclusie-2")
     assert sorted(conclusion.phases.values_list("number", flat=True)) == [2, 5]
+
+
+def test_demo_data_shows_the_groene_hart_themegroups_at_work(demo):
+    from community.models import Themegroup
+
+    gww = Themegroup.objects.get(region__slug="groene-hart", slug="gww")
+    roles = set(gww.memberships.values_list("role", flat=True))
+    assert roles == {"coordinator", "lid", "gast"}
+    assert gww.goal
+    assert gww.announcements.count() == 2
+    assert gww.documents.get().shared_with_guests
+    assert set(gww.learning_goals.values_list("status", flat=True)) == {"open", "bezig", "bereikt"}
+    assert gww.join_requests.get(status="open").user.email == "bestuurder@demo.example"
+    assert gww.invitations.get(status="open").email == "nieuw.lid@demo.example"
+    for themegroup in Themegroup.objects.filter(region__slug="groene-hart"):
+        assert themegroup.announcements.exists()
+        assert themegroup.learning_goals.exists()
+        history = themegroup.announcements.first().history.get()
+        assert history.history_user.email == "coordinator@demo.example"

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -98,6 +99,7 @@ class Command(BaseCommand):
         cases = _yaml("cases.yaml")
         self._cases(cases["cases"])
         self._marks(cases["marks"])
+        self._themegroup_activity(_yaml("themegroups.yaml"))
         self._print_accounts(people)
 
     # --- lookups by natural key ---------------------------------------------------------
@@ -351,6 +353,73 @@ class Command(BaseCommand):
                     user = self._user(email)
                     if not CaseMark.objects.filter(case=case, user=user, kind=kind).exists():
                         case_services.case_mark_toggle(actor=user, case=case, kind=kind)
+
+    # --- themegroup activity (fixtures/demo/themegroups.yaml) ----------------------------
+
+    def _themegroup_activity(self, data: dict) -> None:
+        actor = self._user(data["actor"])
+        for row in data["guests"]:
+            guest = User.objects.filter(email__iexact=row["email"]).first()
+            if guest is None:
+                guest = community_services.user_create(
+                    actor=actor,
+                    email=row["email"],
+                    full_name=row["full_name"],
+                    password=data["password"],
+                    email_verified=True,
+                )
+            for slug in row["themegroups"]:
+                themegroup = _get(Themegroup, region__slug="groene-hart", slug=slug)
+                if not themegroup.memberships.filter(user=guest).exists():
+                    community_services.themegroup_member_add(
+                        actor=actor, themegroup=themegroup, user=guest, role="gast"
+                    )
+        for slug, group in data["themegroups"].items():
+            themegroup = _get(Themegroup, region__slug="groene-hart", slug=slug)
+            if group.get("goal") and not themegroup.goal:
+                community_services.themegroup_goal_set(
+                    actor=actor, themegroup=themegroup, goal=group["goal"]
+                )
+            for goal in group.get("learning_goals") or []:
+                if not themegroup.learning_goals.filter(title=goal["title"]).exists():
+                    made = community_services.learning_goal_create(
+                        actor=actor, themegroup=themegroup, title=goal["title"]
+                    )
+                    community_services.learning_goal_status_set(
+                        actor=actor, goal=made, status=goal["status"]
+                    )
+            # Oldest first, so that the first one in the file is the newest on the page.
+            for announcement in reversed(group.get("announcements") or []):
+                if not themegroup.announcements.filter(title=announcement["title"]).exists():
+                    community_services.themegroup_announcement_create(
+                        actor=actor, themegroup=themegroup, **announcement
+                    )
+            for document in group.get("documents") or []:
+                if not themegroup.documents.filter(title=document["title"]).exists():
+                    path = DEMO / "files" / document["file"]
+                    with path.open("rb") as handle:
+                        community_services.themegroup_document_add(
+                            actor=actor,
+                            themegroup=themegroup,
+                            upload=File(handle, name=path.name),
+                            title=document["title"],
+                            shared_with_guests=document.get("shared_with_guests", False),
+                        )
+            for join_request in group.get("join_requests") or []:
+                asker = self._user(join_request["user"])
+                if not themegroup.join_requests.filter(user=asker).exists():
+                    community_services.themegroup_join_request_create(
+                        actor=asker, themegroup=themegroup, message=join_request["message"]
+                    )
+            for invitation in group.get("invitations") or []:
+                if not themegroup.invitations.filter(email__iexact=invitation["email"]).exists():
+                    community_services.themegroup_invitation_create(
+                        actor=actor,
+                        themegroup=themegroup,
+                        email=invitation["email"],
+                        role=invitation["role"],
+                        organisation=self._organisation(invitation["organisation"]),
+                    )
 
     # --- output -------------------------------------------------------------------------
 
