@@ -1,0 +1,86 @@
+"""A themegroup journey in a real browser: bob, coordinator of the Groene Hart GWW
+group, invites a new address; the invited person follows the link, signs up, confirms
+their e-mail address and lands on the group's page as a member. axe (WCAG 2.1 A/AA)
+finds no violation on any page visited."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from community.models import Membership, ThemegroupMembership, User
+from tests.browser.axe import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+INVITATION_LINK = re.compile(r"/themagroepen/uitnodiging/[\w-]+/")
+CONFIRMATION_LINK = re.compile(r"/account/confirm-email/\S+/")
+NEW_EMAIL = "nina@beta.example"
+PASSWORD = "groene-hart-circulair-2030"
+
+
+@pytest.fixture
+def group(gww, alice, bob):
+    ThemegroupMembership.objects.create(themegroup=gww, user=bob, role="coordinator")
+    ThemegroupMembership.objects.create(themegroup=gww, user=alice, role="lid")
+    return gww
+
+
+def submit(page, form):
+    with page.expect_navigation():
+        form.locator("button[type=submit]").first.click()
+
+
+def test_a_coordinator_invites_a_new_member_who_signs_up_through_the_link(
+    page, browser_context, login_as, bob, beta, group, mailoutbox, celery_eager
+):
+    login_as(bob)
+    page.goto("/themagroepen/")
+    assert_accessible(page)
+    page.locator("[data-testid=themegroup][data-slug=gww] a").click()
+    expect(page.locator("main h1")).to_have_text("GWW")
+    assert_accessible(page)
+
+    page.locator("[data-testid=manage-members]").click()
+    assert_accessible(page)
+    form = page.locator("[data-testid=invite-form]")
+    submit(page, form)  # empty: the summary links to the field
+    expect(page.locator("[data-testid=error-summary] a[href='#id_email']")).to_have_count(1)
+    assert_accessible(page)
+    form = page.locator("[data-testid=invite-form]")
+    form.locator("#id_email").fill(NEW_EMAIL)
+    form.locator("input[name=role][value=lid]").check()
+    form.locator("#id_organisation").select_option(label="Gemeente Beta")
+    submit(page, form)
+    expect(page.locator(f"[data-testid=invitation][data-email='{NEW_EMAIL}']")).to_have_count(1)
+    assert_accessible(page)
+
+    (invitation_mail,) = mailoutbox
+    assert invitation_mail.to == [NEW_EMAIL]
+    link = INVITATION_LINK.search(invitation_mail.body)[0]
+
+    browser_context.clear_cookies()  # the invited person, in their own browser
+    page.goto(link)
+    expect(page.locator("[data-testid=invitation]")).to_be_visible()
+    assert_accessible(page)
+    page.locator("[data-testid=signup]").click()
+    signup = page.locator("main form.portal-form")
+    signup.locator("#id_full_name").fill("Nina Nieuw")
+    signup.locator("#id_email").fill(NEW_EMAIL)
+    signup.locator("#id_password1").fill(PASSWORD)
+    signup.locator("#id_password2").fill(PASSWORD)
+    submit(page, signup)
+    expect(page).to_have_url(re.compile(r"/account/confirm-email/$"))
+    assert_accessible(page)
+
+    confirmation = CONFIRMATION_LINK.search(mailoutbox[-1].body)[0]
+    page.goto(confirmation)
+    assert_accessible(page)
+    submit(page, page.locator("main form"))
+
+    expect(page).to_have_url(re.compile(re.escape(group.get_absolute_url()) + "$"))
+    expect(page.locator("[data-testid=themegroup]")).to_have_attribute("data-role", "lid")
+    expect(page.locator(f"[data-testid=member][data-email='{NEW_EMAIL}']")).to_have_count(1)
+    assert_accessible(page)
+    nina = User.objects.get(email=NEW_EMAIL)
+    assert Membership.objects.active().get(user=nina).organisation == beta
