@@ -9,6 +9,7 @@ from community.models import (
     AgreementParticipant,
     Attendance,
     Commitment,
+    LearningGoal,
     MaturityAspect,
     Meeting,
     Membership,
@@ -18,6 +19,10 @@ from community.models import (
     Region,
     Source,
     Themegroup,
+    ThemegroupAnnouncement,
+    ThemegroupDocument,
+    ThemegroupInvitation,
+    ThemegroupJoinRequest,
     ThemegroupMembership,
     User,
 )
@@ -169,3 +174,47 @@ class OrganisationMaturityAdmin(SimpleHistoryAdmin):
     search_fields = ["organisation__name", "note"]
     autocomplete_fields = ["organisation"]
     list_select_related = ["organisation", "aspect"]
+
+
+# --- taking part in a themegroup: read in the admin with their history; the pages and
+# community.services make the changes (who did what is in each history).
+
+
+@admin.register(ThemegroupInvitation)
+class ThemegroupInvitationAdmin(SimpleHistoryAdmin):
+    list_display = ["email", "themegroup", "role", "status", "expires_at", "invited_by"]
+    list_filter = ["status", "role", "themegroup__region"]
+    search_fields = ["email", "themegroup__name"]
+    exclude = ["token"]  # the link's secret is for the invited person only
+    readonly_fields = ["accepted_by", "closed_at", "invited_by"]
+
+
+@admin.register(ThemegroupJoinRequest)
+class ThemegroupJoinRequestAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "themegroup", "status", "created_at", "decided_by"]
+    list_filter = ["status", "themegroup__region"]
+    search_fields = ["user__email", "user__full_name", "themegroup__name"]
+    readonly_fields = ["decided_by", "decided_at"]
+
+
+@admin.register(ThemegroupAnnouncement)
+class ThemegroupAnnouncementAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "themegroup", "author", "created_at"]
+    list_filter = ["themegroup__region"]
+    search_fields = ["title", "body"]
+    readonly_fields = ["author"]
+
+
+@admin.register(ThemegroupDocument)
+class ThemegroupDocumentAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "themegroup", "shared_with_guests", "uploaded_by", "uploaded_at"]
+    list_filter = ["shared_with_guests", "themegroup__region"]
+    search_fields = ["title"]
+    readonly_fields = ["file", "content_type", "size", "uploaded_by"]
+
+
+@admin.register(LearningGoal)
+class LearningGoalAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "themegroup", "status"]
+    list_filter = ["status", "themegroup__region"]
+    search_fields = ["title"]
