@@ -6,8 +6,10 @@ finds no violation on any page visited."""
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
+from community import services
 from community.models import Membership, ThemegroupMembership, User
 from tests.browser.axe import assert_accessible
 
@@ -20,9 +22,22 @@ PASSWORD = "groene-hart-circulair-2030"
 
 
 @pytest.fixture
-def group(gww, alice, bob):
+def group(gww, alice, bob, dora):
+    """The GWW group with something in every part of its page (so that axe checks them):
+    a learning goal, an announcement in Markdown, a shared document, a request to join."""
     ThemegroupMembership.objects.create(themegroup=gww, user=bob, role="coordinator")
     ThemegroupMembership.objects.create(themegroup=gww, user=alice, role="lid")
+    services.learning_goal_create(actor=bob, themegroup=gww, title="Een MKI-eis in elk bestek")
+    services.themegroup_announcement_create(
+        actor=bob, themegroup=gww, title="Kademuren", body="Lees **vooraf** het verslag."
+    )
+    services.themegroup_document_add(
+        actor=alice,
+        themegroup=gww,
+        upload=SimpleUploadedFile("verslag.pdf", b"%PDF-1.4\n%%EOF\n"),
+        title="Verslag",
+    )
+    services.themegroup_join_request_create(actor=dora, themegroup=gww, message="Graag")
     return gww
 
 

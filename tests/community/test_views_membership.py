@@ -3,6 +3,7 @@ accounts and new addresses (expired, withdrawn, reused links), requests to join 
 the last coordinator. Personas: tests/community/conftest.py."""
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -398,3 +399,44 @@ def test_the_actions_are_posts(client, bob, group, name):
     args = () if name == "invitation_create" else (group.memberships.first().pk,)
     client.force_login(bob)
     assert client.get(url(name, group, *args)).status_code == 405
+
+
+@pytest.mark.integration
+def test_the_decision_mail_is_sent_by_a_real_worker_after_commit(
+    transactional_db, redis_worker, bob, dora, group, mailoutbox
+):
+    join_request = services.themegroup_join_request_create(actor=dora, themegroup=group)
+    services.themegroup_join_request_decide(actor=bob, join_request=join_request, approve=True)
+    deadline = time.monotonic() + 30
+    while not mailoutbox and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [m.to for m in mailoutbox] == [[dora.email]]
+    assert group.name in mailoutbox[0].subject
+
+
+def test_the_members_page_reads_a_constant_number_of_queries(
+    client, bob, group, alfa, django_assert_max_num_queries
+):
+    def add_rows(n):
+        for i in range(n):
+            member = factories.UserFactory()
+            factories.MembershipFactory(user=member, organisation=alfa)
+            factories.ThemegroupMembershipFactory(themegroup=group, user=member)
+            asker = factories.UserFactory()
+            factories.MembershipFactory(user=asker, organisation=alfa)
+            services.themegroup_join_request_create(actor=asker, themegroup=group)
+            services.themegroup_invitation_create(
+                actor=bob, themegroup=group, email=f"uitgenodigd{i}-{n}@example.org", role="gast"
+            )
+
+    client.force_login(bob)
+    add_rows(2)
+    with django_assert_max_num_queries(40) as few:
+        client.get(url("themegroup_members", group))
+    add_rows(6)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url("themegroup_members", group))
+    page = soup(response)
+    assert len(page.select("[data-testid=members] [data-testid=member]")) == 10
+    assert len(page.select("[data-testid=join-request]")) == 8
+    assert len(page.select("[data-testid=invitation]")) == 8
