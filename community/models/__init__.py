@@ -7,6 +7,14 @@ models live in modules by subject; import them from `community.models`.
 
 from .agreements import Agreement, AgreementParticipant, Commitment, ParticipantType
 from .maturity import MaturityAspect, OrganisationMaturity
+from .meetings import (
+    AgendaItem,
+    Attendance,
+    Meeting,
+    MeetingAction,
+    MeetingQuerySet,
+    MeetingReminder,
+)
 from .people import (
     Membership,
     MembershipQuerySet,
@@ -17,7 +25,7 @@ from .people import (
     UserManager,
 )
 from .reference import ProductCategory, Sector, Source, SourcedModel
-from .themegroups import AgendaItem, Attendance, Meeting, Themegroup, ThemegroupMembership
+from .themegroups import Themegroup, ThemegroupMembership
 
 __all__ = [
     "AgendaItem",
@@ -27,6 +35,9 @@ __all__ = [
     "Commitment",
     "MaturityAspect",
     "Meeting",
+    "MeetingAction",
+    "MeetingQuerySet",
+    "MeetingReminder",
     "Membership",
     "MembershipQuerySet",
     "Organisation",
