@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -501,4 +502,7 @@ def themegroup_feed(request, region_slug, slug, token):
         .order_by("starts_at")
     )
     content = calendars.calendar_bytes(meetings, name=themegroup.name)
-    return _ics_response(content, f"{themegroup.slug}.ics")
+    response = _ics_response(content, f"{themegroup.slug}.ics")
+    # Personal content at a secret address: no shared cache may keep it.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
