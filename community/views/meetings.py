@@ -69,6 +69,12 @@ def _errors_onto(form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+def _posted(request):
+    """The POST data of a form page (also when empty: no box ticked is an answer), or
+    None on a GET."""
+    return request.POST if request.method == "POST" else None
+
+
 def _back(meeting, anchor=""):
     url = meeting.get_absolute_url()
     return redirect(f"{url}#{anchor}" if anchor else url)
@@ -215,7 +221,7 @@ def meeting_detail(request, region_slug, slug, pk):
 
 
 def _meeting_form_page(request, themegroup, meeting=None):
-    form = forms.MeetingForm(request.POST or None, instance=meeting)
+    form = forms.MeetingForm(_posted(request), instance=meeting)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.MEETING_FIELDS}
         try:
@@ -359,7 +365,7 @@ def attendance_record(request, region_slug, slug, pk):
     present = [
         str(user_id) for user_id in meeting.attendances.filter(attended=True).values_list("user")
     ]
-    form = forms.AttendanceForm(request.POST or None, people=people, initial={"present": present})
+    form = forms.AttendanceForm(_posted(request), people=people, initial={"present": present})
     if request.method == "POST" and form.is_valid():
         services.attendance_record(
             actor=request.user,
@@ -382,7 +388,7 @@ def attendance_record(request, region_slug, slug, pk):
 @require_http_methods(["GET", "POST"])
 def meeting_minutes(request, region_slug, slug, pk):
     meeting = _managed(request, region_slug, slug, pk)
-    form = forms.MinutesForm(request.POST or None, initial={"minutes": meeting.minutes})
+    form = forms.MinutesForm(_posted(request), initial={"minutes": meeting.minutes})
     if request.method == "POST" and form.is_valid():
         services.meeting_minutes_set(
             actor=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"]
@@ -416,7 +422,7 @@ def _action_form_page(request, meeting, action=None):
             "trajectory": current.pk if current else None,
         }
     form = forms.ActionForm(
-        request.POST or None,
+        _posted(request),
         initial=initial,
         members=_members(themegroup),
         trajectories=trajectories,

@@ -646,3 +646,13 @@ def test_the_meeting_page_and_list_take_the_same_queries_with_more_rows(
     for url, before in counts.items():
         with django_assert_num_queries(before):
             assert client.get(url).status_code == 200
+
+
+def test_no_box_ticked_records_everyone_absent(client, alice, bob, past_meeting):
+    Attendance.objects.create(meeting=past_meeting, user=alice, attended=True)
+    client.force_login(bob)
+
+    response = client.post(meeting_url(past_meeting, "community:attendance_record"), {})
+
+    assert response.status_code == 302
+    assert past_meeting.attendances.get(user=alice).attended is False
