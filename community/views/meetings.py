@@ -96,9 +96,11 @@ def _members(themegroup):
     return User.objects.filter(pk__in=places.values("user")).order_by("full_name")
 
 
-def _open_actions(themegroup, before=None):
-    """Open actions (open or bezig) of the group's meetings (before `before`, if given)."""
-    actions = MeetingAction.objects.filter(meeting__themegroup=themegroup).exclude(
+def _open_actions(user, themegroup, before=None):
+    """Open actions (open or bezig) of the group's meetings that the user sees (a guest
+    only those of meetings they were invited to), before `before` if given."""
+    visible = Meeting.objects.visible_to(user).filter(themegroup=themegroup)
+    actions = MeetingAction.objects.filter(meeting__in=visible.values("pk")).exclude(
         status=MeetingAction.Status.AFGEROND
     )
     if before is not None:
@@ -129,7 +131,7 @@ def themegroup_meetings_context(user, themegroup) -> dict:
         .filter(themegroup=themegroup)
         .select_related("themegroup__region")
     )
-    open_actions = list(_open_actions(themegroup))
+    open_actions = list(_open_actions(user, themegroup))
     _with_trajectories(user, open_actions)
     return {
         "themegroup": themegroup,
@@ -176,7 +178,7 @@ def _render_detail(request, meeting, status=200, **bound):
         if attendance.status in counts:
             counts[attendance.status] += 1
     actions = list(meeting.actions.select_related("owner").order_by("due_on", "pk"))
-    earlier = list(_open_actions(themegroup, before=meeting.starts_at))
+    earlier = list(_open_actions(user, themegroup, before=meeting.starts_at))
     _with_trajectories(user, actions, earlier)
     registering = not meeting.is_past and may_register(user, meeting)
     guests = []

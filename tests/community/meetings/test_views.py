@@ -525,12 +525,26 @@ def test_a_reader_who_may_not_see_the_trajectory_sees_no_link(
     action = factories.MeetingActionFactory(meeting=past_meeting, owner=alice)
     ActionTrajectory.objects.create(action=action, trajectory=alfa_trajectory)
     Attendance.objects.create(meeting=meeting, user=gijs, is_guest=True)
+    Attendance.objects.create(meeting=past_meeting, user=gijs, is_guest=True)
     client.force_login(gijs)
 
     page = soup(client.get(meeting.get_absolute_url()))
 
     assert page.select_one("[data-testid=earlier-actions] [data-testid=action]") is not None
     assert page.select("[data-testid=action-trajectory]") == []
+
+
+def test_a_guest_sees_no_action_of_a_meeting_he_was_not_invited_to(
+    client, alice, past_meeting, meeting, gijs
+):
+    factories.MeetingActionFactory(meeting=past_meeting, owner=alice, title="Geheim")
+    Attendance.objects.create(meeting=meeting, user=gijs, is_guest=True)
+    client.force_login(gijs)
+
+    page = soup(client.get(meeting.get_absolute_url()))
+
+    assert page.select("[data-testid=earlier-actions] [data-testid=action]") == []
+    assert past_meeting.get_absolute_url() not in page.decode()
 
 
 def test_an_action_cannot_link_a_trajectory_the_coordinator_may_not_see(
