@@ -670,3 +670,17 @@ def test_no_box_ticked_records_everyone_absent(client, alice, bob, past_meeting)
 
     assert response.status_code == 302
     assert past_meeting.attendances.get(user=alice).attended is False
+
+
+def test_the_trajectory_page_lists_its_actions_from_meetings_the_reader_sees(
+    client, alice, bob, past_meeting, trajectory
+):
+    action = factories.MeetingActionFactory(meeting=past_meeting, owner=alice, title="Bellen")
+    ActionTrajectory.objects.create(action=action, trajectory=trajectory)
+    client.force_login(alice)
+
+    page = soup(client.get(trajectory.get_absolute_url()))
+
+    items = page.select("[data-testid=meeting-actions] li")
+    assert [item.a["href"] for item in items] == [past_meeting.get_absolute_url()]
+    assert items[0]["data-status"] == "open"
