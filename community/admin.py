@@ -12,6 +12,7 @@ from community.models import (
     LearningGoal,
     MaturityAspect,
     Meeting,
+    MeetingAction,
     Membership,
     Organisation,
     OrganisationMaturity,
@@ -117,14 +118,21 @@ class AttendanceInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class MeetingActionInline(admin.TabularInline):
+    model = MeetingAction
+    extra = 0
+    autocomplete_fields = ["owner"]
+
+
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
     list_display = ["title", "themegroup", "starts_at", "location"]
     list_filter = ["themegroup__region", "themegroup"]
     search_fields = ["title", "minutes", "agenda_items__title"]
     date_hierarchy = "starts_at"
-    inlines = [AgendaItemInline, AttendanceInline]
+    inlines = [AgendaItemInline, AttendanceInline, MeetingActionInline]
     list_select_related = ["themegroup"]
+    readonly_fields = ["created_by"]
 
 
 class AgreementParticipantInline(admin.TabularInline):

@@ -10,6 +10,16 @@ Hooks (name — arguments — what each provider returns):
 
 - ``themegroup_sections`` — ``(user, themegroup)`` — a `Section` or None.
 - ``organisation_sections`` — ``(user, organisation)`` — a `Section` or None.
+- ``action_trajectory_choices`` — ``(user, themegroup)`` — a list of
+  ``(trajectory id, label)``: the trajectories the user may link an action of this
+  group to (procurement: those the user may see, of the group or of the user's own
+  organisations).
+- ``action_trajectories`` — ``(user, action_ids)`` — a dict
+  ``{action id: LinkedObject}``: the trajectory each of these actions follows up, only
+  where the reader may see it, read in one query for the whole set.
+- ``action_trajectory_set`` — ``(actor, action, trajectory_id)`` — links the action to
+  that trajectory (None: unlinks it), recording the actor; raises `ValidationError`
+  (keyed ``trajectory``) for a trajectory the actor may not link. Returns True.
 
 An app adding a hook documents it here.
 """
@@ -31,6 +41,16 @@ class Section:
     context: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class LinkedObject:
+    """Something of another app that a community object points to: what to call it and
+    where it lives."""
+
+    pk: int
+    title: str
+    url: str
+
+
 def register(hook, provider):
     """Add `provider` to `hook` (once, however often an app is readied)."""
     if provider not in _providers[hook]:
@@ -41,3 +61,11 @@ def call(hook, *args, **kwargs):
     """Every provider's answer for `hook`, leaving out the ones that answered None."""
     answers = (provider(*args, **kwargs) for provider in _providers[hook])
     return [answer for answer in answers if answer is not None]
+
+
+def merged(hook, *args, **kwargs) -> dict:
+    """The answers of a hook whose providers answer dicts, as one dict."""
+    answer = {}
+    for part in call(hook, *args, **kwargs):
+        answer.update(part)
+    return answer

@@ -6,20 +6,28 @@ record them as the history user. Who may call which service is the caller's ques
 (`community.permissions`); these functions only keep the data valid.
 """
 
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from functools import partial
 from uuid import uuid4
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community import permissions, tasks
+from community import extensions, mails, permissions, tasks
 from community.models import (
+    AgendaItem,
+    Attendance,
     LearningGoal,
     MaturityAspect,
+    Meeting,
+    MeetingAction,
+    MeetingReminder,
     Membership,
     Organisation,
     OrganisationMaturity,
@@ -494,3 +502,264 @@ def maturity_set(
     maturity.full_clean()
     maturity.save()
     return maturity
+
+
+# --- Meetings ---------------------------------------------------------------------------
+
+MEETING_FIELDS = ("title", "starts_at", "ends_at", "location", "online_url")
+
+
+def _save(obj, actor: User, **save_kwargs):
+    """Validate and save a model with history, recording the actor."""
+    obj._history_user = actor  # simple-history: who made this change
+    obj.full_clean()
+    obj.save(**save_kwargs)
+    return obj
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    actor: User,
+    themegroup: Themegroup,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime | None = None,
+    location: str = "",
+    online_url: str = "",
+) -> Meeting:
+    """Plan a meeting of a themegroup."""
+    meeting = Meeting(
+        themegroup=themegroup,
+        title=title.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location.strip(),
+        online_url=online_url.strip(),
+        created_by=actor,
+    )
+    return _save(meeting, actor)
+
+
+@transaction.atomic
+def meeting_update(*, actor: User, meeting: Meeting, **fields) -> Meeting:
+    """Change a meeting's title, time, place or link."""
+    for name in MEETING_FIELDS:
+        if name in fields:
+            value = fields[name]
+            setattr(meeting, name, value.strip() if isinstance(value, str) else value)
+    return _save(meeting, actor)
+
+
+@transaction.atomic
+def meeting_minutes_set(*, actor: User, meeting: Meeting, minutes: str) -> Meeting:
+    """Write (or rewrite) the minutes of a meeting (Markdown, sanitised when shown)."""
+    meeting.minutes = minutes.strip()
+    return _save(meeting, actor)
+
+
+@transaction.atomic
+def agenda_item_add(
+    *, actor: User, meeting: Meeting, title: str, description: str = ""
+) -> AgendaItem:
+    """Add an item at the end of the agenda."""
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    last = meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0
+    item = AgendaItem(
+        meeting=meeting, position=last + 1, title=title.strip(), description=description.strip()
+    )
+    return _save(item, actor)
+
+
+@transaction.atomic
+def agenda_item_remove(*, actor: User, item: AgendaItem) -> None:
+    """Take an item off the agenda; the items after it move up."""
+    Meeting.objects.select_for_update().filter(pk=item.meeting_id).first()
+    meeting_id, position = item.meeting_id, item.position
+    item._history_user = actor
+    item.delete()
+    for later in AgendaItem.objects.filter(meeting_id=meeting_id, position__gt=position).order_by(
+        "position"
+    ):
+        later.position -= 1
+        _save(later, actor)
+
+
+@transaction.atomic
+def agenda_item_move(*, actor: User, item: AgendaItem, direction: str) -> AgendaItem:
+    """Swap an item with the one above ("up") or below ("down"); at the top or the
+    bottom nothing changes."""
+    Meeting.objects.select_for_update().filter(pk=item.meeting_id).first()
+    item.refresh_from_db()
+    siblings = AgendaItem.objects.filter(meeting_id=item.meeting_id)
+    if direction == "up":
+        other = siblings.filter(position__lt=item.position).order_by("-position").first()
+    elif direction == "down":
+        other = siblings.filter(position__gt=item.position).order_by("position").first()
+    else:
+        raise ValidationError({"direction": _("Kies omhoog of omlaag.")})
+    if other is None:
+        return item
+    mine, theirs = item.position, other.position
+    # Through a free place: the unique constraint holds after every step.
+    item.position = 0
+    item.save(update_fields=["position"])
+    other.position = mine
+    _save(other, actor)
+    item.position = theirs
+    return _save(item, actor)
+
+
+@transaction.atomic
+def meeting_register(*, actor: User, meeting: Meeting, status: str) -> Attendance:
+    """The actor says whether they come (aanwezig, afwezig, misschien); a new answer
+    replaces the earlier one. Only before the meeting starts."""
+    if meeting.starts_at <= timezone.now():
+        raise ValidationError(_("Deze bijeenkomst is al begonnen; aanmelden kan niet meer."))
+    if status not in {
+        Attendance.Status.AANWEZIG,
+        Attendance.Status.AFWEZIG,
+        Attendance.Status.MISSCHIEN,
+    }:
+        raise ValidationError({"status": _("Kies aanwezig, afwezig of misschien.")})
+    attendance = Attendance.objects.filter(meeting=meeting, user=actor).first() or Attendance(
+        meeting=meeting, user=actor
+    )
+    attendance.status = status
+    return _save(attendance, actor)
+
+
+@transaction.atomic
+def meeting_guest_invite(*, actor: User, meeting: Meeting, user: User) -> Attendance:
+    """Invite a guest of the group (role gast) to this meeting: from now on they see it."""
+    is_guest = ThemegroupMembership.objects.filter(
+        themegroup=meeting.themegroup_id, user=user, role=ThemegroupMembership.Role.GAST
+    ).exists()
+    if not is_guest:
+        raise ValidationError({"user": _("Alleen gasten van de themagroep kunt u uitnodigen.")})
+    attendance = Attendance.objects.filter(meeting=meeting, user=user).first()
+    if attendance is not None:
+        raise ValidationError({"user": _("Deze gast is al uitgenodigd.")})
+    attendance = Attendance(
+        meeting=meeting, user=user, is_guest=True, status=Attendance.Status.UITGENODIGD
+    )
+    return _save(attendance, actor)
+
+
+@transaction.atomic
+def attendance_record(*, actor: User, meeting: Meeting, present: set[int]) -> int:
+    """Afterwards: who was there. `present` holds the ids of the people present among
+    the group's members and coordinators and everyone on the meeting's list; the others
+    of them are recorded as absent. Returns how many rows changed."""
+    candidates = {a.user_id: a for a in meeting.attendances.all()}
+    members = ThemegroupMembership.objects.filter(themegroup=meeting.themegroup_id).exclude(
+        role=ThemegroupMembership.Role.GAST
+    )
+    changed = 0
+    for user_id in members.values_list("user_id", flat=True):
+        candidates.setdefault(
+            user_id,
+            Attendance(meeting=meeting, user_id=user_id, status=Attendance.Status.UITGENODIGD),
+        )
+    for user_id, attendance in candidates.items():
+        attended = user_id in present
+        if attendance.pk is None and not attended:
+            continue  # a member who neither answered nor came: nothing to record
+        if attendance.attended is not attended:
+            attendance.attended = attended
+            _save(attendance, actor)
+            changed += 1
+    return changed
+
+
+ACTION_FIELDS = ("title", "owner", "due_on", "status")
+NOT_LINKED = object()
+
+
+def _action_link(actor: User, action: MeetingAction, trajectory_id) -> None:
+    """The trajectory an action follows up, saved by procurement through its hook."""
+    if trajectory_id is not NOT_LINKED:
+        extensions.call("action_trajectory_set", actor, action, trajectory_id)
+
+
+def _check_owner(themegroup_id: int, owner: User) -> None:
+    is_member = ThemegroupMembership.objects.filter(themegroup=themegroup_id, user=owner).exclude(
+        role=ThemegroupMembership.Role.GAST
+    )
+    if not is_member.exists():
+        raise ValidationError({"owner": _("De eigenaar is een lid van de themagroep.")})
+
+
+@transaction.atomic
+def action_create(
+    *,
+    actor: User,
+    meeting: Meeting,
+    title: str,
+    owner: User,
+    due_on: date | None = None,
+    status: str = MeetingAction.Status.OPEN,
+    trajectory_id=NOT_LINKED,
+) -> MeetingAction:
+    """Record an action agreed at a meeting, maybe linked to a trajectory."""
+    _check_owner(meeting.themegroup_id, owner)
+    action = MeetingAction(
+        meeting=meeting, title=title.strip(), owner=owner, due_on=due_on, status=status
+    )
+    _save(action, actor)
+    _action_link(actor, action, trajectory_id)
+    return action
+
+
+@transaction.atomic
+def action_update(
+    *, actor: User, action: MeetingAction, trajectory_id=NOT_LINKED, **fields
+) -> MeetingAction:
+    """Change an action: its owner, due date, status or trajectory."""
+    for name in ACTION_FIELDS:
+        if name in fields:
+            value = fields[name]
+            setattr(action, name, value.strip() if isinstance(value, str) else value)
+    _check_owner(action.meeting.themegroup_id, action.owner)
+    _save(action, actor)
+    _action_link(actor, action, trajectory_id)
+    return action
+
+
+# --- Reminders ----------------------------------------------------------------------------
+
+
+def meeting_reminders_send(
+    today: date | None = None, *, send: Callable[..., object] | None = None
+) -> int:
+    """Remind those registered as attending or maybe of each meeting that starts
+    tomorrow (Dutch dates), once per meeting and start time. The reminder row is written
+    first, in its own transaction (the unique constraint decides, also between two runs
+    at once), and only a new row is mailed, once committed: a rerun or a redelivered job
+    sends nothing twice. `send(reminder_id=...)` mails one reminder (community.tasks
+    passes its retrying task). Returns how many reminders were made."""
+    today = today or timezone.localdate()
+    send = send or mails.meeting_reminder_send
+    tomorrow = today + timedelta(days=1)
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(tomorrow, time.min, tzinfo=zone)
+    end = datetime.combine(tomorrow + timedelta(days=1), time.min, tzinfo=zone)
+    already = MeetingReminder.objects.filter(
+        meeting=OuterRef("pk"), starts_at=OuterRef("starts_at")
+    )
+    due = list(
+        Meeting.objects.filter(starts_at__gte=start, starts_at__lt=end)
+        .exclude(Exists(already))
+        .order_by("pk")
+        .values_list("pk", "starts_at")
+    )
+    made = 0
+    for meeting_id, starts_at in due:
+        with transaction.atomic():
+            reminder, created = MeetingReminder.objects.get_or_create(
+                meeting_id=meeting_id, starts_at=starts_at
+            )
+            if created:
+                transaction.on_commit(partial(send, reminder_id=reminder.pk), robust=True)
+                made += 1
+    return made

@@ -1,11 +1,12 @@
-"""Background work of the community: the account mails and the themegroup mails."""
+"""Background work of the community: the account mails, the themegroup mails and the
+meeting reminders."""
 
 from smtplib import SMTPException
 
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 
-from community import mails
+from community import mails, services
 
 
 @shared_task(
@@ -56,3 +57,24 @@ def themegroup_invitation_mail(invitation_id: int) -> bool:
 def themegroup_join_request_mail(join_request_id: int) -> bool:
     """Tell the asker the decision on their request to join a themegroup."""
     return mails.join_request_decision_send(join_request_id=join_request_id)
+
+
+@shared_task(name="community.tasks.meeting_reminders_send")
+def meeting_reminders_send() -> int:
+    """Remind those registered for the meetings of tomorrow (celery beat, daily at 09:00;
+    the schedule is a database row that staff edit in the admin). Safe to run again or
+    to be redelivered: each meeting and start time is reminded once. Returns the number
+    of reminders made."""
+    return services.meeting_reminders_send(send=meeting_reminder_mail.delay)
+
+
+@shared_task(
+    name="community.tasks.meeting_reminder_mail",
+    autoretry_for=(OSError, SMTPException),
+    retry_backoff=True,
+    max_retries=5,
+)
+def meeting_reminder_mail(reminder_id: int) -> int:
+    """Mail one recorded meeting reminder; retried with back-off while the mail server
+    is unreachable. Returns the number of messages sent."""
+    return mails.meeting_reminder_send(reminder_id=reminder_id)

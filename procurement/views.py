@@ -19,10 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from community.models import Meeting
 from kit import export as tabular
 from kit import history
 from procurement import forms, kpi_transfer, listing, permissions, services
 from procurement.models import (
+    ActionTrajectory,
     GuidingQuestion,
     Kpi,
     Phase,
@@ -255,6 +257,7 @@ def _render_detail(request, trajectory, status=200, **bound):
             and trajectory.estimated_value >= threshold.amount
         ),
         "cases": list(cases),
+        "meeting_actions": _meeting_actions(user, trajectory),
         "participants": trajectory.participating_organisations.order_by("name"),
         "history": _history(trajectory) if can_edit or confidential else None,
         "start_form": bound.get("start")
@@ -267,6 +270,17 @@ def _render_detail(request, trajectory, status=200, **bound):
         "action_error": bound.get("action_error"),
     }
     return render(request, "procurement/trajectory_detail.html", context, status=status)
+
+
+def _meeting_actions(user, trajectory) -> list[ActionTrajectory]:
+    """The themegroup actions that follow this trajectory up, from meetings the reader
+    may see."""
+    visible = Meeting.objects.visible_to(user).values("pk")
+    return list(
+        ActionTrajectory.objects.filter(trajectory=trajectory, action__meeting__in=visible)
+        .select_related("action__owner", "action__meeting__themegroup__region")
+        .order_by("action__due_on", "action_id")
+    )
 
 
 def _answering_phase(request, current) -> int | None:

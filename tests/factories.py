@@ -1,12 +1,18 @@
 """factory_boy factories shared by all test packages."""
 
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import generate_totp_secret
 from allauth.mfa.utils import encrypt
+from django.utils import timezone
 
 from community.models import (
+    AgendaItem,
+    Meeting,
+    MeetingAction,
     Membership,
     Organisation,
     Region,
@@ -92,3 +98,35 @@ class ThemegroupMembershipFactory(factory.django.DjangoModelFactory):
     themegroup = factory.SubFactory(ThemegroupFactory)
     user = factory.SubFactory(UserFactory)
     role = ThemegroupMembership.Role.LID
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A meeting of a themegroup, a week from now unless told otherwise."""
+
+    class Meta:
+        model = Meeting
+
+    themegroup = factory.SubFactory(ThemegroupFactory)
+    title = factory.Sequence(lambda n: f"Bijeenkomst {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda m: m.starts_at + timedelta(hours=2))
+    location = "Gemeentehuis Alfa"
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Agendapunt {n}")
+
+
+class MeetingActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingAction
+
+    meeting = factory.SubFactory(MeetingFactory)
+    title = factory.Sequence(lambda n: f"Actie {n}")
+    owner = factory.SubFactory(UserFactory)
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))

@@ -33,8 +33,9 @@ from django.urls import Resolver404, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseAttachment, CaseMark
+from community import calendars as community_calendars
 from community import services as community_services
-from community.models import Themegroup, ThemegroupMembership
+from community.models import Meeting, Themegroup, ThemegroupMembership
 from procurement import services as procurement_services
 from procurement.models import (
     GuidingQuestion,
@@ -46,6 +47,7 @@ from procurement.models import (
     Trajectory,
     TrajectoryDocument,
 )
+from tests import factories
 from tests.cases.factories import CaseFactory
 from tests.cases.posts import case_form_data
 from tests.procurement.factories import load_guidance
@@ -560,6 +562,21 @@ class World:
 
     def trajectory(self, name) -> Trajectory:
         return getattr(self, name)
+
+    # --- a themegroup meeting (bob coordinates the GWW group, alice is a member) ---
+
+    @cached_property
+    def meeting(self) -> Meeting:
+        group = self.fixture("gww")
+        factories.ThemegroupMembershipFactory(
+            themegroup=group, user=self.fixture("bob"), role=ThemegroupMembership.Role.COORDINATOR
+        )
+        factories.ThemegroupMembershipFactory(themegroup=group, user=self.fixture("alice"))
+        meeting = factories.MeetingFactory(themegroup=group, title="Circulair asfalt")
+        factories.AgendaItemFactory(meeting=meeting, position=1, title="Opening")
+        factories.AgendaItemFactory(meeting=meeting, position=2, title="Rondvraag")
+        factories.MeetingActionFactory(meeting=meeting, owner=self.fixture("alice"))
+        return meeting
 
     @cached_property
     def question(self) -> GuidingQuestion:
@@ -1085,6 +1102,30 @@ def _group_target(name, part=None):
         )
         return Target(url, themegroup=themegroup, data=data)
 
+
+# --- meetings of a themegroup ------------------------------------------------------------
+
+# The GWW meeting of the Groene Hart: the region's active members read it (not charlie,
+# former or suspended); bob coordinates the group (manages its meetings); alice is a
+# member (registers); dora reads but is not in the group.
+MEETING_READERS = {"alice", "dora", "bob", "bob_mfa", "staff", "staff_mfa"}
+MEETING_MANAGERS = {"bob", "bob_mfa", "staff", "staff_mfa"}
+MEETING_REGISTRANTS = {"alice", "bob", "bob_mfa", "staff", "staff_mfa"}
+MEETING_PATH = re.compile(r"^/themagroepen/[^/]+/[^/]+/bijeenkomsten/\d+/")
+
+
+def _meeting_target(part=None, *, group=False):
+    """An address of the scenario meeting (or, with `group`, of its themegroup);
+    `part(world, meeting)` gives the route's other parameters and the POST body."""
+
+    def build(world, route):
+        meeting = world.meeting
+        kwargs, data = part(world, meeting) if part else ({}, {})
+        base = {"region_slug": meeting.themegroup.region.slug, "slug": meeting.themegroup.slug}
+        if not group:
+            base["pk"] = meeting.pk
+        return Target(reverse(route.name, kwargs={**base, **kwargs}), data=data)
+
     return build
 
 
@@ -1097,6 +1138,20 @@ def _in_group(who: dict[str, set[str]], success: Expect) -> Rule:
         if persona not in GROUP_READERS:
             return Expect(404)
         return success if persona in who[target_name] else Expect(403)
+
+
+def _meeting_rule(who: set[str], success: Expect | None = None, *, public=False) -> Rule:
+    """404 for who does not see the meeting, 403 for who sees it but is not in `who`,
+    else `success` (None: back to the meeting page)."""
+
+    def rule(persona, target_name, target):
+        if gate := _gate(persona, public=public):
+            return gate
+        if persona not in MEETING_READERS:
+            return Expect(404)
+        if persona not in who:
+            return Expect(403)
+        return success or Expect(302, MEETING_PATH.match(target.url)[0])
 
     return rule
 
@@ -1248,6 +1303,127 @@ ROUTES.update(
         ),
     }
 )
+
+
+def _agenda_item(direction=None):
+    def part(world, meeting):
+        item = meeting.agenda_items.order_by("position").first()
+        return {"item_pk": item.pk}, ({"direction": direction} if direction else {})
+
+    return part
+
+
+def _meeting_edit(world, meeting):
+    return {}, {
+        "title": "Circulair asfalt (verplaatst)",
+        "starts_at": "2030-06-02T14:00",
+        "location": "Provinciehuis",
+    }
+
+
+def _action_body(world, meeting):
+    return {}, {"title": "Offerte opvragen", "owner": world.fixture("alice").pk, "status": "open"}
+
+
+def _action_edit(world, meeting):
+    _kwargs, data = _action_body(world, meeting)
+    return {"action_pk": meeting.actions.get().pk}, data
+
+
+def _feed(world, route):
+    meeting = world.meeting
+    token = community_calendars.feed_token(world.fixture("alice"), meeting.themegroup)
+    kwargs = {
+        "region_slug": meeting.themegroup.region.slug,
+        "slug": meeting.themegroup.slug,
+        "token": token,
+    }
+    return Target(reverse(route.name, kwargs=kwargs))
+
+
+MEETING_ROUTES = {
+    "community:meeting_list": Entry(
+        targets={"gww": _meeting_target(group=True)},
+        get=_meeting_rule(MEETING_READERS, Expect(200)),
+        post=refuses(405, public=False),
+    ),
+    # An empty POST is an invalid form (400) for the group's coordinator.
+    "community:meeting_create": Entry(
+        targets={"gww": _meeting_target(group=True)},
+        get=_meeting_rule(MEETING_MANAGERS, Expect(200)),
+        post=_meeting_rule(MEETING_MANAGERS, Expect(400)),
+    ),
+    # A calendar app cannot sign in: alice's signed address answers anyone.
+    "community:themegroup_feed": Entry(
+        targets={"alice": _feed},
+        get=lambda persona, name, target: _gate(persona, public=True) or Expect(200),
+        post=lambda persona, name, target: _gate(persona, public=True) or Expect(405),
+    ),
+    "community:meeting_detail": Entry(
+        targets={"gww": _meeting_target()},
+        get=_meeting_rule(MEETING_READERS, Expect(200)),
+        post=refuses(405, public=False),
+    ),
+    "community:meeting_ics": Entry(
+        targets={"gww": _meeting_target()},
+        get=_meeting_rule(MEETING_READERS, Expect(200)),
+        post=refuses(405, public=False),
+    ),
+    "community:meeting_update": Entry(
+        targets={"gww": _meeting_target(_meeting_edit)},
+        get=_meeting_rule(MEETING_MANAGERS, Expect(200)),
+        post=_meeting_rule(MEETING_MANAGERS),
+    ),
+    "community:agenda_item_add": Entry(
+        targets={"gww": _meeting_target(lambda world, m: ({}, {"title": "Asfalt"}))},
+        get=refuses(405, public=False),
+        post=_meeting_rule(MEETING_MANAGERS),
+    ),
+    "community:agenda_item_move": Entry(
+        targets={"gww": _meeting_target(_agenda_item("down"))},
+        get=refuses(405, public=False),
+        post=_meeting_rule(MEETING_MANAGERS),
+    ),
+    "community:agenda_item_remove": Entry(
+        targets={"gww": _meeting_target(_agenda_item())},
+        get=refuses(405, public=False),
+        post=_meeting_rule(MEETING_MANAGERS),
+    ),
+    "community:meeting_register": Entry(
+        targets={"gww": _meeting_target(lambda world, m: ({}, {"status": "aanwezig"}))},
+        get=refuses(405, public=False),
+        post=_meeting_rule(MEETING_REGISTRANTS),
+    ),
+    # No guest in the group: an empty POST is an invalid form (400) for the coordinator.
+    "community:guest_invite": Entry(
+        targets={"gww": _meeting_target()},
+        get=refuses(405, public=False),
+        post=_meeting_rule(MEETING_MANAGERS, Expect(400)),
+    ),
+    "community:attendance_record": Entry(
+        targets={"gww": _meeting_target()},
+        get=_meeting_rule(MEETING_MANAGERS, Expect(200)),
+        post=_meeting_rule(MEETING_MANAGERS),
+    ),
+    "community:meeting_minutes": Entry(
+        targets={"gww": _meeting_target(lambda world, m: ({}, {"minutes": "Besproken."}))},
+        get=_meeting_rule(MEETING_MANAGERS, Expect(200)),
+        post=_meeting_rule(MEETING_MANAGERS),
+    ),
+    "community:action_create": Entry(
+        targets={"gww": _meeting_target(_action_body)},
+        get=_meeting_rule(MEETING_MANAGERS, Expect(200)),
+        post=_meeting_rule(MEETING_MANAGERS),
+    ),
+    "community:action_update": Entry(
+        targets={"gww": _meeting_target(_action_edit)},
+        get=_meeting_rule(MEETING_MANAGERS, Expect(200)),
+        post=_meeting_rule(MEETING_MANAGERS),
+    ),
+}
+
+
+ROUTES.update(MEETING_ROUTES)
 
 
 def _allauth_page(persona, name, target):

@@ -329,3 +329,20 @@ def test_demo_data_shows_the_groene_hart_themegroups_at_work(demo):
         assert themegroup.learning_goals.exists()
         history = themegroup.announcements.first().history.get()
         assert history.history_user.email == "coordinator@demo.example"
+
+
+def test_demo_meetings_show_every_part_of_a_themegroups_meetings(demo):
+    from community.models import Meeting
+
+    for slug in ("gww", "vastgoed", "facilitair"):
+        meetings = Meeting.objects.filter(themegroup__slug=slug, title__endswith="(demo)")
+        past, upcoming = meetings.past(), meetings.upcoming()
+        assert past.count() == 2, slug
+        assert all(m.minutes and m.actions.exists() for m in past), slug
+        assert all(m.attendances.filter(attended=True).exists() for m in past), slug
+        assert upcoming.count() == 1, slug
+        assert upcoming.get().attendances.filter(status="aanwezig").exists(), slug
+        assert upcoming.get().agenda_items.count() >= 2, slug
+    linked = Meeting.objects.filter(actions__trajectory_link__isnull=False).distinct()
+    assert linked.count() >= 3
+    assert {h.history_user.email for h in Meeting.history.all()} == {"coordinator@demo.example"}

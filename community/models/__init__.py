@@ -7,6 +7,14 @@ models live in modules by subject; import them from `community.models`.
 
 from .agreements import Agreement, AgreementParticipant, Commitment, ParticipantType
 from .maturity import MaturityAspect, OrganisationMaturity
+from .meetings import (
+    AgendaItem,
+    Attendance,
+    Meeting,
+    MeetingAction,
+    MeetingQuerySet,
+    MeetingReminder,
+)
 from .participation import (
     LearningGoal,
     ThemegroupAnnouncement,
@@ -24,7 +32,7 @@ from .people import (
     UserManager,
 )
 from .reference import ProductCategory, Sector, Source, SourcedModel
-from .themegroups import AgendaItem, Attendance, Meeting, Themegroup, ThemegroupMembership
+from .themegroups import Themegroup, ThemegroupMembership
 
 __all__ = [
     "AgendaItem",
@@ -35,6 +43,9 @@ __all__ = [
     "LearningGoal",
     "MaturityAspect",
     "Meeting",
+    "MeetingAction",
+    "MeetingQuerySet",
+    "MeetingReminder",
     "Membership",
     "MembershipQuerySet",
     "Organisation",

@@ -3,6 +3,7 @@ thresholds. The models live in modules by subject; import them from
 `procurement.models`.
 """
 
+from .actions import ActionTrajectory
 from .guidance import GuidingQuestion, KpiExample, Phase, PhaseGuidance
 from .ladder import PBL_TO_RVO, R_LEVEL_NAMES, RLevel, RStrategy
 from .thresholds import EuThreshold, threshold_for
@@ -27,6 +28,7 @@ __all__ = [
     "PBL_TO_RVO",
     "R_LEVEL_NAMES",
     "TENDERNED_ID",
+    "ActionTrajectory",
     "AwardBasis",
     "EuThreshold",
     "GuidingQuestion",

@@ -4,13 +4,14 @@ production.
 The content is data, in fixtures/demo/*.yaml: fictional people (every name ends in
 "(demo)", every address is @demo.example) in three Groene Hart municipalities, their
 memberships and themegroup places, about twenty trajectories across the six phases,
-maturity profiles, a few draft cases and marks. This command only resolves the natural
+maturity profiles, the themegroups' meetings (agenda, registrations, minutes, actions),
+a few draft cases and marks. This command only resolves the natural
 keys of those files and calls the services, so the history names an actor. Needs `seed`
 first. Idempotent: what exists is kept, only what is missing is added; running it again
 changes nothing but setting the demo password back.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from cases.models import Case, CaseMark
 from community import services as community_services
 from community.models import (
     MaturityAspect,
+    Meeting,
     Membership,
     Organisation,
     OrganisationMaturity,
@@ -70,6 +72,12 @@ def _decimal(value) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
+def _at(day, hour_minute: str) -> datetime:
+    """A Dutch date and "HH:MM" as an aware moment."""
+    hour, minute = (int(part) for part in hour_minute.split(":"))
+    return datetime.combine(day, time(hour, minute), tzinfo=timezone.get_current_timezone())
+
+
 def _r_level(level: int | None) -> RStrategy | None:
     return None if level is None else _get(RStrategy, level=level)
 
@@ -96,6 +104,7 @@ class Command(BaseCommand):
         self._themegroups(people["themegroups"], actor=self._user(people["actor"]))
         self._trajectories(_yaml("trajectories.yaml")["trajectories"])
         self._maturity(_yaml("maturity.yaml"))
+        self._meetings(_yaml("meetings.yaml"))
         cases = _yaml("cases.yaml")
         self._cases(cases["cases"])
         self._marks(cases["marks"])
@@ -157,6 +166,59 @@ class Command(BaseCommand):
                     community_services.themegroup_member_add(
                         actor=actor, themegroup=themegroup, user=user, role=member["role"]
                     )
+
+    # --- meetings of the themegroups ----------------------------------------------------
+
+    def _meetings(self, data: dict) -> None:
+        """Meetings with agenda, registrations (upcoming) or attendance, minutes and
+        actions (past); days count from today, times are Dutch time."""
+        actor = self._user(data["actor"])
+        today = timezone.localdate()
+        for row in data["meetings"]:
+            themegroup = _get(Themegroup, region__slug="groene-hart", slug=row["themegroup"])
+            if Meeting.objects.filter(themegroup=themegroup, title=row["title"]).exists():
+                continue
+            day = today + timedelta(days=row["days"])
+            meeting = community_services.meeting_create(
+                actor=actor,
+                themegroup=themegroup,
+                title=row["title"],
+                starts_at=_at(day, row["start"]),
+                ends_at=_at(day, row["end"]),
+                location=row.get("location", ""),
+                online_url=row.get("online_url", ""),
+            )
+            for title in row.get("agenda", []):
+                community_services.agenda_item_add(actor=actor, meeting=meeting, title=title)
+            for registration in row.get("registrations", []):
+                community_services.meeting_register(
+                    actor=self._user(registration["user"]),
+                    meeting=meeting,
+                    status=registration["status"],
+                )
+            if row.get("attended"):
+                community_services.attendance_record(
+                    actor=actor,
+                    meeting=meeting,
+                    present={self._user(email).pk for email in row["attended"]},
+                )
+            if row.get("minutes"):
+                community_services.meeting_minutes_set(
+                    actor=actor, meeting=meeting, minutes=row["minutes"]
+                )
+            for action in row.get("actions", []):
+                linked = {}
+                if action.get("trajectory"):
+                    linked["trajectory_id"] = _get(Trajectory, title=action["trajectory"]).pk
+                community_services.action_create(
+                    actor=actor,
+                    meeting=meeting,
+                    title=action["title"],
+                    owner=self._user(action["owner"]),
+                    due_on=today + timedelta(days=action["due_days"]),
+                    status=action["status"],
+                    **linked,
+                )
 
     # --- trajectories -------------------------------------------------------------------
 
