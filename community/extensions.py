@@ -10,6 +10,12 @@ Hooks (name — arguments — what each provider returns):
 
 - ``themegroup_sections`` — ``(user, themegroup)`` — a `Section` or None.
 - ``organisation_sections`` — ``(user, organisation)`` — a `Section` or None.
+- ``commitment_progress`` — ``(user, commitments, participants)`` — a dict
+  ``{(commitment id, participant id): Progress}`` for the commitments whose metric the
+  provider measures (procurement: ``trajectories_started``), or None. ``participants``
+  are `AgreementParticipant` rows with their organisation; a provider answers only for
+  the participants a commitment applies to, and names in `Progress.evidence` only what
+  ``user`` may see (the rest is counted in `Progress.hidden`).
 
 An app adding a hook documents it here.
 """
@@ -29,6 +35,26 @@ class Section:
     title: str
     template: str
     context: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One item counted towards a commitment that the reader may see: a name and a link."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far one participant is with one measurable commitment, computed from the
+    portal's own data: the count, whether it meets the target (None without a target),
+    the evidence the reader may see and how many counted items they may not."""
+
+    count: int
+    met: bool | None
+    evidence: tuple[Evidence, ...] = ()
+    hidden: int = 0
 
 
 def register(hook, provider):

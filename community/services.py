@@ -1,4 +1,4 @@
-"""Writes to people, memberships, themegroups and maturity profiles.
+"""Writes to people, memberships, themegroups, maturity profiles and agreements.
 
 Every service runs in a transaction, validates with `full_clean()` before it saves and
 takes the `actor` who makes the change: models with history (OrganisationMaturity)
@@ -12,14 +12,19 @@ from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from community import permissions
 from community.models import (
+    Agreement,
+    AgreementParticipant,
+    Commitment,
     MaturityAspect,
     Membership,
     Organisation,
     OrganisationMaturity,
+    Region,
     Themegroup,
     ThemegroupMembership,
     User,
@@ -158,3 +163,89 @@ def maturity_set(
     maturity.full_clean()
     maturity.save()
     return maturity
+
+
+@transaction.atomic
+def maturity_assess(
+    *,
+    actor: User,
+    organisation: Organisation,
+    answers: dict[MaturityAspect, tuple[str, str]],
+) -> list[OrganisationMaturity]:
+    """Record an organisation's self-assessment: for each basisingrediënt (status, note).
+
+    Only the ingredients whose status or note changed (or that were not yet assessed)
+    are written, each through `maturity_set` with today's date: the history then holds
+    one record per real change, which the this-year-against-last-year view reads."""
+    current = {
+        m.aspect_id: m for m in OrganisationMaturity.objects.filter(organisation=organisation)
+    }
+    changed = []
+    for aspect, (status, note) in answers.items():
+        before = current.get(aspect.pk)
+        if (
+            before is not None
+            and before.status == status
+            and before.note == note.strip()
+            and before.assessed_on.year == timezone.localdate().year
+        ):
+            continue
+        changed.append(
+            maturity_set(
+                actor=actor, organisation=organisation, aspect=aspect, status=status, note=note
+            )
+        )
+    return changed
+
+
+def _free_slug(name: str) -> str:
+    """A slug for a new agreement from its name, numbered when it is taken."""
+    base = slugify(name)[:190] or "afspraak"
+    taken = set(Agreement.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken.add("nieuw")  # /afspraken/nieuw/ is the form
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    actor: User,
+    name: str,
+    region: Region | None,
+    slug: str = "",
+    description: str = "",
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    participants: list[tuple[Organisation, str]] = (),
+    commitments: list[dict] = (),
+) -> Agreement:
+    """A new agreement (a regional manifesto, a Green Deal) with its participants (each
+    with its type) and commitments (dicts of Commitment fields). The history of each row
+    names the actor."""
+    agreement = Agreement(
+        name=name.strip(),
+        slug=slug or _free_slug(name),
+        region=region,
+        description=description.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    agreement._history_user = actor
+    agreement.full_clean()
+    agreement.save()
+    for organisation, participant_type in participants:
+        participant = AgreementParticipant(
+            agreement=agreement, organisation=organisation, participant_type=participant_type
+        )
+        participant._history_user = actor
+        participant.full_clean()
+        participant.save()
+    for fields in commitments:
+        commitment = Commitment(agreement=agreement, **fields)
+        commitment._history_user = actor
+        commitment.full_clean()
+        commitment.save()
+    return agreement
