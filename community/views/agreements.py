@@ -54,7 +54,11 @@ def agreement_detail(request, slug):
             "participant_type", "organisation__name"
         )
     )
-    commitments = list(agreement.commitments.order_by("key"))
+    # Measured commitments first: their progress is what the page is for.
+    commitments = sorted(
+        agreement.commitments.all(),
+        key=lambda c: (c.metric != Commitment.Metric.TRAJECTORIES_STARTED, c.key),
+    )
     progress = {}
     for answer in extensions.call("commitment_progress", request.user, commitments, participants):
         progress.update(answer)

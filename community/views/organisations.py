@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from community import extensions, forms, maturity, permissions, services
 from community.models import (
+    Agreement,
     MaturityAspect,
     Membership,
     Organisation,
@@ -92,14 +93,19 @@ def _themegroups(user, organisation):
 @require_GET
 def organisation_detail(request, slug):
     """An organisation's profile: type, region, themegroups, the maturity summary as the
-    reader may see it, and what the other apps add (trajectories, cases) through the
-    `organisation_sections` hook."""
+    reader may see it, the agreements it takes part in, and what the other apps add
+    (trajectories, cases) through the `organisation_sections` hook."""
     organisation = _visible(request, slug)
     user = request.user
     own_maturity = permissions.can_read_maturity(user, organisation)
     context = {
         "organisation": organisation,
         "themegroups": _themegroups(user, organisation),
+        "agreements": list(
+            Agreement.objects.visible_to(user)
+            .filter(pk__in=organisation.agreement_participations.values("agreement"))
+            .order_by("name")
+        ),
         "own_maturity": own_maturity,
         "can_assess": permissions.can_assess_maturity(user, organisation),
         "sections": extensions.call("organisation_sections", user, organisation),

@@ -352,3 +352,14 @@ def test_a_second_agreement_with_the_same_name_gets_its_own_address(client, bob,
     client.post(reverse("community:agreement_create"), _form(groene_hart, alfa))
     slugs = sorted(Agreement.objects.values_list("slug", flat=True))
     assert slugs == ["manifest-circulair-groene-hart", "manifest-circulair-groene-hart-2"]
+
+
+def test_the_organisation_profile_links_the_agreements_it_takes_part_in(
+    client, charlie, charlie_org, national, manifesto
+):
+    client.force_login(charlie)
+
+    page = soup(client.get(reverse("community:organisation_detail", args=[charlie_org.slug])))
+
+    links = [a["href"] for a in page.select("[data-testid=agreement-link]")]
+    assert links == [national.get_absolute_url()]
