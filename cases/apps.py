@@ -1,16 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from community import extensions
-
 
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Praktijkvoorbeelden")
-
-    def ready(self):
-        # The section reads models, which exist only once the app registry is ready:
-        # Django's documented place for this import is ready() itself.
-        from cases import sections
-
-        extensions.register("themegroup_sections", sections.themegroup_cases)

@@ -20,6 +20,12 @@ Hooks (name — arguments — what each provider returns):
 - ``action_trajectory_set`` — ``(actor, action, trajectory_id)`` — links the action to
   that trajectory (None: unlinks it), recording the actor; raises `ValidationError`
   (keyed ``trajectory``) for a trajectory the actor may not link. Returns True.
+- ``commitment_progress`` — ``(user, commitments, participants)`` — a dict
+  ``{(commitment id, participant id): Progress}`` for the commitments whose metric the
+  provider measures (procurement: ``trajectories_started``), or None. ``participants``
+  are `AgreementParticipant` rows with their organisation; a provider answers only for
+  the participants a commitment applies to, and names in `Progress.evidence` only what
+  ``user`` may see (the rest is counted in `Progress.hidden`).
 
 An app adding a hook documents it here.
 """
@@ -49,6 +55,26 @@ class LinkedObject:
     pk: int
     title: str
     url: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One item counted towards a commitment that the reader may see: a name and a link."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far one participant is with one measurable commitment, computed from the
+    portal's own data: the count, whether it meets the target (None without a target),
+    the evidence the reader may see and how many counted items they may not."""
+
+    count: int
+    met: bool | None
+    evidence: tuple[Evidence, ...] = ()
+    hidden: int = 0
 
 
 def register(hook, provider):

@@ -184,3 +184,30 @@ def staff_needs_mfa(user) -> bool:
 def can_use_admin(user) -> bool:
     """The admin (/beheer/) is for active staff; MFA is enforced by middleware."""
     return user.is_authenticated and user.is_active and user.is_staff
+
+
+ASSESSOR_ROLES = frozenset({Membership.Role.INKOPER, Membership.Role.COORDINATOR})
+
+
+def can_read_maturity(user, organisation) -> bool:
+    """The named maturity profile of an organisation: its own active members (inkopers,
+    coordinators, bestuurders) and staff. Others of the region see only the anonymous
+    distribution of the region."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or organisation.pk in organisation_ids(user)
+
+
+def can_assess_maturity(user, organisation) -> bool:
+    """Fill in the organisation's maturity: its own inkopers and coordinators, and staff.
+    A bestuurder reads it."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or organisation.pk in organisation_ids(user, roles=ASSESSOR_ROLES)
+
+
+def can_create_agreement(user) -> bool:
+    """Add an agreement: a coordinator for their region(s), staff for any region or none."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or bool(coordinated_region_ids(user))

@@ -132,9 +132,21 @@ def load_maturity_aspects(rows: list[dict], default_source: str) -> int:
     return len(rows)
 
 
+def _upsert(model, defaults: dict, **lookup):
+    """Create the row, or update it in place. A re-seed is not an edit by a person: the
+    update writes no history entry (agreements, participants and commitments have
+    history), so seeding twice adds nothing."""
+    existing = model.objects.filter(**lookup).first()
+    if existing is None:
+        return model.objects.create(**lookup, **defaults)
+    model.objects.filter(pk=existing.pk).update(**defaults)
+    return existing
+
+
 def load_agreements(data: dict) -> int:
     for row in data["agreements"]:
-        agreement, _ = Agreement.objects.update_or_create(
+        agreement = _upsert(
+            Agreement,
             slug=row["slug"],
             defaults={
                 "name": row["name"],
@@ -149,13 +161,15 @@ def load_agreements(data: dict) -> int:
             organisation = organisation_by_name(
                 participant["name"], participant["organisation_type"]
             )
-            AgreementParticipant.objects.update_or_create(
+            _upsert(
+                AgreementParticipant,
                 agreement=agreement,
                 organisation=organisation,
                 defaults={"participant_type": participant["participant_type"]},
             )
         for commitment in row["commitments"]:
-            Commitment.objects.update_or_create(
+            _upsert(
+                Commitment,
                 agreement=agreement,
                 key=commitment["key"],
                 defaults={

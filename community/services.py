@@ -1,4 +1,4 @@
-"""Writes to people, memberships, themegroups and maturity profiles.
+"""Writes to people, memberships, themegroups, maturity profiles and agreements.
 
 Every service runs in a transaction, validates with `full_clean()` before it saves and
 takes the `actor` who makes the change: models with history (OrganisationMaturity)
@@ -17,12 +17,16 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from community import extensions, mails, permissions, tasks
 from community.models import (
     AgendaItem,
+    Agreement,
+    AgreementParticipant,
     Attendance,
+    Commitment,
     LearningGoal,
     MaturityAspect,
     Meeting,
@@ -31,6 +35,7 @@ from community.models import (
     Membership,
     Organisation,
     OrganisationMaturity,
+    Region,
     Themegroup,
     ThemegroupAnnouncement,
     ThemegroupDocument,
@@ -763,3 +768,89 @@ def meeting_reminders_send(
                 transaction.on_commit(partial(send, reminder_id=reminder.pk), robust=True)
                 made += 1
     return made
+
+
+@transaction.atomic
+def maturity_assess(
+    *,
+    actor: User,
+    organisation: Organisation,
+    answers: dict[MaturityAspect, tuple[str, str]],
+) -> list[OrganisationMaturity]:
+    """Record an organisation's self-assessment: for each basisingrediënt (status, note).
+
+    Only the ingredients whose status or note changed (or that were not yet assessed)
+    are written, each through `maturity_set` with today's date: the history then holds
+    one record per real change, which the this-year-against-last-year view reads."""
+    current = {
+        m.aspect_id: m for m in OrganisationMaturity.objects.filter(organisation=organisation)
+    }
+    changed = []
+    for aspect, (status, note) in answers.items():
+        before = current.get(aspect.pk)
+        if (
+            before is not None
+            and before.status == status
+            and before.note == note.strip()
+            and before.assessed_on.year == timezone.localdate().year
+        ):
+            continue
+        changed.append(
+            maturity_set(
+                actor=actor, organisation=organisation, aspect=aspect, status=status, note=note
+            )
+        )
+    return changed
+
+
+def _free_slug(name: str) -> str:
+    """A slug for a new agreement from its name, numbered when it is taken."""
+    base = slugify(name)[:190] or "afspraak"
+    taken = set(Agreement.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken.add("nieuw")  # /afspraken/nieuw/ is the form
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    actor: User,
+    name: str,
+    region: Region | None,
+    slug: str = "",
+    description: str = "",
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    participants: list[tuple[Organisation, str]] = (),
+    commitments: list[dict] = (),
+) -> Agreement:
+    """A new agreement (a regional manifesto, a Green Deal) with its participants (each
+    with its type) and commitments (dicts of Commitment fields). The history of each row
+    names the actor."""
+    agreement = Agreement(
+        name=name.strip(),
+        slug=slug or _free_slug(name),
+        region=region,
+        description=description.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    agreement._history_user = actor
+    agreement.full_clean()
+    agreement.save()
+    for organisation, participant_type in participants:
+        participant = AgreementParticipant(
+            agreement=agreement, organisation=organisation, participant_type=participant_type
+        )
+        participant._history_user = actor
+        participant.full_clean()
+        participant.save()
+    for fields in commitments:
+        commitment = Commitment(agreement=agreement, **fields)
+        commitment._history_user = actor
+        commitment.full_clean()
+        commitment.save()
+    return agreement

@@ -5,7 +5,7 @@ a group's address holds its region's slug."""
 
 from django.urls import path
 
-from community.views import meetings, membership, themegroups
+from community.views import agreements, meetings, membership, organisations, themegroups
 
 app_name = "community"
 
@@ -73,4 +73,16 @@ urlpatterns = [
         meetings.action_update,
         name="action_update",
     ),
+    path("organisaties/", organisations.organisation_list, name="organisation_list"),
+    path(
+        "organisaties/<slug:slug>/", organisations.organisation_detail, name="organisation_detail"
+    ),
+    path(
+        "organisaties/<slug:slug>/volwassenheid/",
+        organisations.organisation_maturity,
+        name="organisation_maturity",
+    ),
+    path("afspraken/", agreements.agreement_list, name="agreement_list"),
+    path("afspraken/nieuw/", agreements.agreement_create, name="agreement_create"),
+    path("afspraken/<slug:slug>/", agreements.agreement_detail, name="agreement_detail"),
 ]

@@ -1,5 +1,6 @@
-"""What procurement adds to community pages through `community.extensions` (registered
-in `ProcurementConfig.ready`)."""
+"""What procurement adds to community pages through `community.extensions`: a
+themegroup's and an organisation's trajectories as far as the reader may see them, with
+their non-confidential columns only."""
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -40,4 +41,33 @@ def themegroup_trajectories(user, themegroup) -> Section:
         title=_("Trajecten"),
         template="procurement/_themegroup_trajectories.html",
         context={"trajectories": list(trajectories), "themegroup": themegroup},
+    )
+
+
+LIMIT = 25
+
+
+def organisation_trajectories(user, organisation):
+    """The trajectories the organisation owns or takes part in that `user` may see
+    (none for a reader outside its region: then no section). Title, status, phase and
+    R-levels only: value, supplier and notes are never read here."""
+    joined = Trajectory.participating_organisations.through.objects.filter(
+        organisation=organisation
+    ).values("trajectory")
+    trajectories = list(
+        Trajectory.objects.visible_to(user)
+        .filter(Q(organisation=organisation) | Q(pk__in=joined))
+        .defer("search_vector", "need_description", "notes", "outcome", "lessons")
+        .select_related("current_phase", "r_level_target", "r_level_achieved")
+        .order_by("-updated_at", "-id")[: LIMIT + 1]
+    )
+    return Section(
+        key="trajecten",
+        title=_("Inkooptrajecten"),
+        template="procurement/_organisation_trajectories.html",
+        context={
+            "trajectories": trajectories[:LIMIT],
+            "more": len(trajectories) > LIMIT,
+            "organisation": organisation,
+        },
     )

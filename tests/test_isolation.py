@@ -35,7 +35,7 @@ from django.utils import timezone
 from cases.models import Case, CaseAttachment, CaseMark
 from community import calendars as community_calendars
 from community import services as community_services
-from community.models import Meeting, Themegroup, ThemegroupMembership
+from community.models import Agreement, MaturityAspect, Meeting, Themegroup, ThemegroupMembership
 from procurement import services as procurement_services
 from procurement.models import (
     GuidingQuestion,
@@ -1818,3 +1818,113 @@ def test_editing_a_joint_trajectory_keeps_its_participants(db, client, request):
     assert list(joint.participating_organisations.all()) == [world.fixture("charlie_org")]
     client.force_login(world.fixture("charlie"))
     assert client.get(joint.get_absolute_url()).status_code == 200
+
+
+# --- organisations, maturity and agreements (community) -----------------------------------
+
+# Organisations: the active members of organisations in its region, its own members, staff.
+ORGANISATION_READERS = {
+    "alfa": {"alice", "dora", "bob", "bob_mfa", "staff", "staff_mfa"},
+    "charlie_org": {"charlie", "former", "staff", "staff_mfa"},
+}
+# The named maturity answers: the organisation's own active members (any role) and staff.
+MATURITY_READERS = {
+    "alfa": {"alice", "dora", "staff", "staff_mfa"},
+    "charlie_org": {"charlie", "former", "staff", "staff_mfa"},
+}
+# Filling it in: its own inkopers and coordinators, and staff (not dora, a bestuurder).
+MATURITY_ASSESSORS = {
+    "alfa": {"alice", "staff", "staff_mfa"},
+    "charlie_org": {"charlie", "former", "staff", "staff_mfa"},
+}
+# Agreements: a national one every linked member; a regional one its region's members.
+AGREEMENT_READERS = {
+    "national": MEMBERS,
+    "regional": {"alice", "dora", "bob", "bob_mfa", "staff", "staff_mfa"},
+}
+AGREEMENT_CREATORS = {"bob", "bob_mfa", "staff_mfa"}
+
+for _name, _personas in MATURITY_READERS.items():
+    assert MATURITY_ASSESSORS[_name] <= _personas <= ORGANISATION_READERS[_name]
+
+
+def _organisation_target(name, route_name):
+    def build(world, route):
+        organisation = world.fixture(name)
+        data = {}
+        if route_name == "community:organisation_maturity":
+            aspect = MaturityAspect.objects.get_or_create(
+                key="bestuurlijke-rugdekking",
+                defaults={"name": "Bestuurlijke rugdekking", "position": 1},
+            )[0]
+            data = {f"{aspect.key}-status": "ingericht", f"{aspect.key}-note": "Getekend."}
+        return Target(reverse(route.name, kwargs={"slug": organisation.slug}), data=data)
+
+    return build
+
+
+def reads_organisation(persona, target_name, target):
+    visible = persona in ORGANISATION_READERS[target_name]
+    return _gate(persona, public=False) or Expect(200 if visible else 404)
+
+
+def reads_maturity(persona, target_name, target):
+    visible = persona in MATURITY_READERS[target_name]
+    return _gate(persona, public=False) or Expect(200 if visible else 404)
+
+
+def assesses_maturity(persona, target_name, target):
+    if gate := _gate(persona, public=False):
+        return gate
+    if persona not in MATURITY_READERS[target_name]:
+        return Expect(404)
+    if persona not in MATURITY_ASSESSORS[target_name]:
+        return Expect(403)
+    return Expect(302, target.url)
+
+
+def _agreement_target(name):
+    def build(world, route):
+        region = world.fixture("groene_hart") if name == "regional" else None
+        agreement = Agreement.objects.filter(slug=name).first() or Agreement.objects.create(
+            name=f"Afspraak {name}", slug=name, region=region
+        )
+        return Target(reverse(route.name, kwargs={"slug": agreement.slug}))
+
+    return build
+
+
+def reads_agreement(persona, target_name, target):
+    visible = persona in AGREEMENT_READERS[target_name]
+    return _gate(persona, public=False) or Expect(200 if visible else 404)
+
+
+ROUTES.update(
+    {
+        "community:organisation_list": _page(public=False),
+        "community:organisation_detail": Entry(
+            targets={
+                name: _organisation_target(name, "community:organisation_detail")
+                for name in ORGANISATION_READERS
+            },
+            get=reads_organisation,
+            post=refuses(405, public=False),
+        ),
+        "community:organisation_maturity": Entry(
+            targets={
+                name: _organisation_target(name, "community:organisation_maturity")
+                for name in MATURITY_READERS
+            },
+            get=reads_maturity,
+            post=assesses_maturity,
+        ),
+        "community:agreement_list": _page(public=False),
+        # An empty POST is an invalid form (400) for those who may add an agreement.
+        "community:agreement_create": _page(public=False, post_status=400, who=AGREEMENT_CREATORS),
+        "community:agreement_detail": Entry(
+            targets={name: _agreement_target(name) for name in AGREEMENT_READERS},
+            get=reads_agreement,
+            post=refuses(405, public=False),
+        ),
+    }
+)

@@ -9,6 +9,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from cases.models import Case, CaseMark, KnowledgeItem
+from community import maturity
+from community.extensions import Progress
 from community.models import (
     Agreement,
     Commitment,
@@ -18,6 +20,7 @@ from community.models import (
     Themegroup,
     User,
 )
+from procurement import commitments
 from procurement.models import EuThreshold, GuidingQuestion, KpiExample, Phase, RStrategy
 
 # Obstacle dimensions per NAMI case as the Inspiratiekit names them (document 002).
@@ -288,10 +291,34 @@ def test_demo_data_goes_through_the_services_so_the_history_names_the_actor(demo
         ("Contractjaar 3", 70, None),
     ]
     maturity = OrganisationMaturity.history.filter(organisation__slug="gemeente-gouda")
-    assert maturity.count() == 7
+    assert maturity.count() == 14  # last year's seven, then this year's
     assert set(maturity.values_list("history_user__email", flat=True)) == {"beheerder@demo.example"}
     case = Case.objects.get(title="Minder drukwerk door digitale raadsstukken (demo)")
     assert {h.history_user.email for h in case.history.all()} == {"inkoper.bodegraven@demo.example"}
+
+
+def test_demo_data_shows_maturity_over_two_years_and_computed_progress(demo):
+    gouda = Organisation.objects.get(slug="gemeente-gouda")
+    rows = maturity.profile(gouda)["rows"]
+    assert all(row.last_year is not None and row.this_year is not None for row in rows)
+    assert {row.change for row in rows} >= {"up", "same"}
+
+    staff = User.objects.get(email="beheerder@demo.example")
+    for slug, organisation_slug, met in (
+        ("green-deal-circulair-inkopen-2", "provincie-zuid-holland", True),
+        ("manifest-circulair-inkopen-groene-hart-demo", "gemeente-gouda", True),
+    ):
+        agreement = Agreement.objects.get(slug=slug)
+        participants = list(agreement.participants.select_related("organisation"))
+        progress = commitments.trajectories_started(
+            staff, list(agreement.commitments.all()), participants
+        )
+        participant = next(p for p in participants if p.organisation.slug == organisation_slug)
+        measured = [
+            v for (c, p), v in progress.items() if p == participant.pk and v.met is not None
+        ]
+        assert measured
+        assert all(isinstance(v, Progress) and v.met is met for v in measured)
 
 
 def test_demo_data_twice_gives_the_same_rows(demo):

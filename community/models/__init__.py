@@ -5,7 +5,13 @@ predicates that answer "may this user ..." live in `community.permissions`. The
 models live in modules by subject; import them from `community.models`.
 """
 
-from .agreements import Agreement, AgreementParticipant, Commitment, ParticipantType
+from .agreements import (
+    Agreement,
+    AgreementParticipant,
+    AgreementQuerySet,
+    Commitment,
+    ParticipantType,
+)
 from .maturity import MaturityAspect, OrganisationMaturity
 from .meetings import (
     AgendaItem,
@@ -38,6 +44,7 @@ __all__ = [
     "AgendaItem",
     "Agreement",
     "AgreementParticipant",
+    "AgreementQuerySet",
     "Attendance",
     "Commitment",
     "LearningGoal",

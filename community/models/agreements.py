@@ -2,10 +2,32 @@
 the commitments they made."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from .people import Organisation
+from .people import Membership, Organisation, Region
 from .reference import SourcedModel
+
+
+class AgreementQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Agreements a user may read: national ones (no region) for every linked member,
+        a regional one for the active members of organisations in that region; staff all.
+        Anonymous visitors and accounts not (or no longer) linked see none."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self.all()
+        active = Membership.objects.active().filter(user=user)
+        if not active.exists():
+            return self.none()
+        return self.filter(
+            models.Q(region__isnull=True)
+            | models.Q(
+                region__in=active.exclude(organisation__region=None).values("organisation__region")
+            )
+        )
 
 
 class Agreement(SourcedModel):
@@ -16,6 +38,18 @@ class Agreement(SourcedModel):
     description = models.TextField(_("beschrijving"), blank=True)
     starts_on = models.DateField(_("begindatum"), null=True, blank=True)
     ends_on = models.DateField(_("einddatum"), null=True, blank=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("regio"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        help_text=_("Leeg voor een landelijke afspraak zoals een Green Deal."),
+    )
+    history = HistoricalRecords()
+
+    objects = AgreementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("afspraak")
@@ -36,6 +70,9 @@ class Agreement(SourcedModel):
 
     def natural_key(self):
         return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("community:agreement_detail", args=[self.slug])
 
 
 class ParticipantType(models.TextChoices):
@@ -63,6 +100,7 @@ class AgreementParticipant(models.Model):
     participant_type = models.CharField(
         _("soort deelnemer"), max_length=30, choices=ParticipantType.choices
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("deelnemer")
@@ -114,6 +152,7 @@ class Commitment(SourcedModel):
         help_text=_("Leeg als de afspraak geen aantal noemt."),
     )
     unit = models.CharField(_("eenheid"), max_length=50, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("toezegging")

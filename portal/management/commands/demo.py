@@ -4,11 +4,11 @@ production.
 The content is data, in fixtures/demo/*.yaml: fictional people (every name ends in
 "(demo)", every address is @demo.example) in three Groene Hart municipalities, their
 memberships and themegroup places, about twenty trajectories across the six phases,
-maturity profiles, the themegroups' meetings (agenda, registrations, minutes, actions),
-a few draft cases and marks. This command only resolves the natural
-keys of those files and calls the services, so the history names an actor. Needs `seed`
-first. Idempotent: what exists is kept, only what is missing is added; running it again
-changes nothing but setting the demo password back.
+maturity profiles over two years, a regional manifesto, the themegroups' meetings
+(agenda, registrations, minutes, actions), a few draft cases and marks. This command only
+resolves the natural keys of those files and calls the services, so the history names an
+actor. Needs `seed` first. Idempotent: what exists is kept, only what is missing is
+added; running it again changes nothing but setting the demo password back.
 """
 
 from datetime import datetime, time, timedelta
@@ -27,11 +27,13 @@ from cases import services as case_services
 from cases.models import Case, CaseMark
 from community import services as community_services
 from community.models import (
+    Agreement,
     MaturityAspect,
     Meeting,
     Membership,
     Organisation,
     OrganisationMaturity,
+    Region,
     Themegroup,
     ThemegroupMembership,
     User,
@@ -105,6 +107,7 @@ class Command(BaseCommand):
         self._trajectories(_yaml("trajectories.yaml")["trajectories"])
         self._maturity(_yaml("maturity.yaml"))
         self._meetings(_yaml("meetings.yaml"))
+        self._agreements(_yaml("agreements.yaml"))
         cases = _yaml("cases.yaml")
         self._cases(cases["cases"])
         self._marks(cases["marks"])
@@ -359,21 +362,69 @@ class Command(BaseCommand):
     # --- maturity -----------------------------------------------------------------------
 
     def _maturity(self, data: dict) -> None:
+        """Last year's assessment first (dated 1 June of last year), then this year's:
+        the history keeps both, so the maturity page compares them. An organisation that
+        already has an assessment of an aspect is kept as it is."""
         actor = self._user(data["actor"])
+        last_year = timezone.localdate().replace(month=6, day=1)
+        last_year = last_year.replace(year=last_year.year - 1)
+        previous = data.get("last_year") or {}
         for slug, aspects in data["organisations"].items():
             organisation = self._organisation(slug)
             for key, status in aspects.items():
                 aspect = _get(MaturityAspect, key=key)
-                if not OrganisationMaturity.objects.filter(
+                if OrganisationMaturity.objects.filter(
                     organisation=organisation, aspect=aspect
                 ).exists():
+                    continue
+                before = (previous.get(slug) or {}).get(key)
+                if before:
                     community_services.maturity_set(
                         actor=actor,
                         organisation=organisation,
                         aspect=aspect,
-                        status=status,
+                        status=before,
                         note=data.get("note") or "",
+                        assessed_on=last_year,
                     )
+                community_services.maturity_set(
+                    actor=actor,
+                    organisation=organisation,
+                    aspect=aspect,
+                    status=status,
+                    note=data.get("note") or "",
+                )
+
+    # --- agreements ---------------------------------------------------------------------
+
+    def _agreements(self, data: dict) -> None:
+        actor = self._user(data["actor"])
+        for row in data["agreements"]:
+            if Agreement.objects.filter(slug=row["slug"]).exists():
+                continue
+            community_services.agreement_create(
+                actor=actor,
+                name=row["name"],
+                slug=row["slug"],
+                region=_get(Region, slug=row["region"]) if row.get("region") else None,
+                description=row.get("description") or "",
+                starts_on=row.get("starts_on"),
+                ends_on=row.get("ends_on"),
+                participants=[
+                    (self._organisation(p["organisation"]), p["type"]) for p in row["participants"]
+                ],
+                commitments=[
+                    {
+                        "key": c["key"],
+                        "applies_to": c.get("applies_to") or "",
+                        "description": c["description"],
+                        "metric": c["metric"],
+                        "target": c.get("target"),
+                        "unit": c.get("unit") or "",
+                    }
+                    for c in row["commitments"]
+                ],
+            )
 
     # --- cases and marks ----------------------------------------------------------------
 
