@@ -1,9 +1,11 @@
-"""Background work of the community: the account mails."""
+"""Background work of the community: the account mails and the member digest."""
 
 from smtplib import SMTPException
 
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
+
+from community import digests, mails
 
 
 @shared_task(
@@ -32,3 +34,24 @@ def account_mail_send(
     if html_body:
         message.attach_alternative(html_body, "text/html")
     return message.send()
+
+
+@shared_task(name="community.tasks.digests_send")
+def digests_send() -> int:
+    """Make the member digests due today and queue one mail each (celery beat, daily at
+    07:00; the schedule is a database row staff edit in the admin). Returns how many
+    digests were made."""
+    return digests.digests_make(send=digest_mail.delay)
+
+
+@shared_task(
+    name="community.tasks.digest_mail",
+    autoretry_for=(OSError, SMTPException),
+    retry_backoff=True,
+    max_retries=5,
+    acks_late=True,
+)
+def digest_mail(delivery_id: int) -> int:
+    """Mail one digest (at most once; retried with back-off while the mail server is
+    away). Returns the number of messages sent."""
+    return mails.digest_send(delivery_id=delivery_id)

@@ -264,6 +264,12 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@circulair-gro
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The portal's own address, for links in e-mails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# The providers of community's hooks (community/extensions.py): community imports none of
+# the apps above it, so the portal, which knows them all, wires them here.
+PORTAL_HOOKS = {
+    "digest_items": ["cases.hooks.digest_items"],
+}
 SECURITY_CONTACT = env.str(
     "SECURITY_CONTACT", default="mailto:security@circulair-groenehart.example"
 )

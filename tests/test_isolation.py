@@ -33,6 +33,7 @@ from django.urls import Resolver404, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseAttachment, CaseMark
+from community import digests
 from procurement import services as procurement_services
 from procurement.models import (
     GuidingQuestion,
@@ -44,6 +45,7 @@ from procurement.models import (
     Trajectory,
     TrajectoryDocument,
 )
+from tests import factories
 from tests.cases.factories import CaseFactory
 from tests.cases.posts import case_form_data
 from tests.procurement.factories import load_guidance
@@ -382,6 +384,7 @@ ADMIN_SITE_PAGES = {
     "login": Expect(302, "admin"),  # already signed in
     "logout": Expect(405),  # logging out is a POST
     "autocomplete": Expect(403),  # without its parameters
+    "community_digestdelivery_add": Expect(403),  # digests are made by the run only
 }
 
 
@@ -1006,6 +1009,39 @@ ROUTES.update(
             targets={name: _trajectory_target(name) for name in ("completed", "running")},
             get=refuses(405, public=False),
             post=makes_case,
+        ),
+    }
+)
+
+
+def _digest_link(*, forged=False):
+    """The unsubscribe link of a digest mail for alice's place in a themegroup (made
+    here), or a forged one."""
+
+    def build(world, route):
+        place = factories.ThemegroupMembershipFactory(
+            themegroup=factories.ThemegroupFactory(region=world.fixture("groene_hart")),
+            user=world.fixture("alice"),
+        )
+        token = digests.unsubscribe_token(place) + ("x" if forged else "")
+        return Target(reverse(route.name, args=[token]))
+
+    return build
+
+
+def _unsubscribes(persona, name, target):
+    return _gate(persona, public=True) or Expect(404 if target.url.endswith("x/") else 200)
+
+
+ROUTES.update(
+    {
+        # An empty POST from someone without themegroups saves nothing and goes back.
+        "community:digest_settings": _page(public=False, post_status=302),
+        # The link in a digest mail works without logging in; a forged one is 404.
+        "community:digest_unsubscribe": Entry(
+            targets={"link": _digest_link(), "forged": _digest_link(forged=True)},
+            get=_unsubscribes,
+            post=_unsubscribes,
         ),
     }
 )

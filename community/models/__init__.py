@@ -6,6 +6,7 @@ models live in modules by subject; import them from `community.models`.
 """
 
 from .agreements import Agreement, AgreementParticipant, Commitment, ParticipantType
+from .digests import DigestDelivery
 from .maturity import MaturityAspect, OrganisationMaturity
 from .people import (
     Membership,
@@ -25,6 +26,7 @@ __all__ = [
     "AgreementParticipant",
     "Attendance",
     "Commitment",
+    "DigestDelivery",
     "MaturityAspect",
     "Meeting",
     "Membership",
