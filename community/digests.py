@@ -27,6 +27,7 @@ from community.models import DigestDelivery, Membership, ThemegroupMembership
 from kit.site import site_url
 
 UNSUBSCRIBE_SALT = "community.digest.unsubscribe"
+BATCH = 200  # digests per mail task (one connection to the mail server each)
 Digest = ThemegroupMembership.Digest
 
 
@@ -109,12 +110,12 @@ def place_from_token(token: str) -> ThemegroupMembership | None:
 
 def digests_make(today: date | None = None, *, send=None) -> int:
     """Make the digests due on `today` (the Dutch date) and queue their mails after
-    commit; `send(delivery_id=...)` mails one (the task by default is passed by
-    community.tasks). Safe to run twice: people who have their digest for the period
-    are left out, and the unique row decides between two runs at once. Returns the
-    number of digests made."""
+    commit, in batches of `BATCH`: `send(delivery_ids=[...])` mails one batch (by
+    default in this process; community.tasks passes its task). Safe to run twice:
+    people who have their digest for the period are left out, and the unique row decides
+    between two runs at once. Returns the number of digests made."""
     today = today or timezone.localdate()
-    send = send or mails.digest_send
+    send = send or mails.digests_send
     made = 0
     for frequency in due(today):
         start, end = period(frequency, today)
@@ -161,8 +162,11 @@ def digests_make(today: date | None = None, *, send=None) -> int:
             new = list(
                 DigestDelivery.objects.filter(
                     frequency=frequency, period_start=start, claimed_at__isnull=True
-                ).values_list("pk", flat=True)
+                )
+                .order_by("pk")
+                .values_list("pk", flat=True)
             )
-            for delivery_id in new:
-                transaction.on_commit(partial(send, delivery_id=delivery_id), robust=True)
+            for first in range(0, len(new), BATCH):
+                batch = new[first : first + BATCH]
+                transaction.on_commit(partial(send, delivery_ids=batch), robust=True)
     return made

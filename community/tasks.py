@@ -41,17 +41,17 @@ def digests_send() -> int:
     """Make the member digests due today and queue one mail each (celery beat, daily at
     07:00; the schedule is a database row staff edit in the admin). Returns how many
     digests were made."""
-    return digests.digests_make(send=digest_mail.delay)
+    return digests.digests_make(send=digest_mails.delay)
 
 
 @shared_task(
-    name="community.tasks.digest_mail",
+    name="community.tasks.digest_mails",
     autoretry_for=(OSError, SMTPException),
     retry_backoff=True,
     max_retries=5,
     acks_late=True,
 )
-def digest_mail(delivery_id: int) -> int:
-    """Mail one digest (at most once; retried with back-off while the mail server is
-    away). Returns the number of messages sent."""
-    return mails.digest_send(delivery_id=delivery_id)
+def digest_mails(delivery_ids: list[int]) -> int:
+    """Mail a batch of digests (each at most once; retried with back-off while the mail
+    server is away). Returns the number of messages sent."""
+    return mails.digests_send(delivery_ids=delivery_ids)

@@ -170,7 +170,7 @@ def test_a_digest_claimed_by_a_worker_that_died_is_not_sent_again(places, alice,
         claimed_at=at(MONDAY, 7),
     )
 
-    assert mails.digest_send(delivery_id=delivery.pk) == 0
+    assert mails.digests_send(delivery_ids=[delivery.pk]) == 0
     assert mailoutbox == []
 
 
@@ -193,7 +193,7 @@ def test_a_mail_server_that_is_away_gives_the_claim_back_for_the_retry(
             }
         }
         with pytest.raises(ConnectionRefusedError):
-            mails.digest_send(delivery_id=delivery.pk)
+            mails.digests_send(delivery_ids=[delivery.pk])
     delivery.refresh_from_db()
     assert (delivery.claimed_at, delivery.sent_at) == (None, None)
 
