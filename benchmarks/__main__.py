@@ -1,4 +1,4 @@
-"""`python -m benchmarks cases|trajectories --sizes 1000,10000,100000 --rounds 15`
+"""`python -m benchmarks cases|trajectories|community --sizes 1000,10000,100000 --rounds 15`
 
 Runs one suite on a scratch database `<name>_bench` next to DATABASES['default'] (use
 scripts/with-services.sh for a throwaway PostgreSQL and Redis). A measurement, not a
@@ -15,6 +15,7 @@ from typing import TextIO
 # name: "module:class" of the suite, imported once Django is set up.
 SUITES = {
     "cases": "benchmarks.cases:CaseLibrary",
+    "community": "benchmarks.community:Community",
     "trajectories": "benchmarks.trajectories:Trajectories",
 }
 

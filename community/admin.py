@@ -9,6 +9,7 @@ from community.models import (
     AgreementParticipant,
     Attendance,
     Commitment,
+    DigestDelivery,
     LearningGoal,
     MaturityAspect,
     Meeting,
@@ -226,3 +227,25 @@ class LearningGoalAdmin(SimpleHistoryAdmin):
     list_display = ["title", "themegroup", "status"]
     list_filter = ["status", "themegroup__region"]
     search_fields = ["title"]
+
+
+@admin.register(DigestDelivery)
+class DigestDeliveryAdmin(admin.ModelAdmin):
+    """The digests made, for support questions ("did I get one?"): read only."""
+
+    list_display = ["user", "frequency", "period_start", "claimed_at", "sent_at"]
+    list_filter = ["frequency", "period_start"]
+    search_fields = ["user__email", "user__full_name"]
+    list_select_related = ["user"]
+    readonly_fields = [
+        "user",
+        "frequency",
+        "period_start",
+        "period_end",
+        "content",
+        "claimed_at",
+        "sent_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,10 +1,13 @@
-"""Hooks through which the apps that build on community add to its pages.
+"""Hooks through which the apps that build on community add to its pages and mails.
 
 `community` imports none of `procurement`, `cases` or `reports` (the import-linter
-layers). Where a community page shows their data (a themegroup's trajectories and
-cases, the trajectory an action follows up, an organisation's trajectories), that app
-registers a provider for a named hook in its `AppConfig.ready()`, and the community
-view calls the hook. Each hook's providers are called in registration order.
+layers). Where a community page or mail shows their data (a themegroup's trajectories
+and cases, the trajectory an action follows up, an organisation's trajectories, the
+progress on a commitment, new cases in the member digest), the community code calls a
+named hook, and the portal's settings (`PORTAL_HOOKS`: the top layer, which knows every
+app) name the providers: dotted paths to functions of the higher apps, called in the
+order listed. So no app registers anything at start-up and none imports inside a
+function.
 
 Hooks (name — arguments — what each provider returns):
 
@@ -26,14 +29,17 @@ Hooks (name — arguments — what each provider returns):
   are `AgreementParticipant` rows with their organisation; a provider answers only for
   the participants a commitment applies to, and names in `Progress.evidence` only what
   ``user`` may see (the rest is counted in `Progress.hidden`).
+- ``digest_items`` — ``(themegroup_ids=, since=, until=)`` — ``{themegroup id:
+  [DigestItem]}``: what is new in those groups in [since, until), for all at once.
 
 An app adding a hook documents it here.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 
-_providers = defaultdict(list)
+from django.conf import settings
+from django.utils.module_loading import import_string
 
 
 @dataclass(frozen=True)
@@ -77,15 +83,19 @@ class Progress:
     hidden: int = 0
 
 
-def register(hook, provider):
-    """Add `provider` to `hook` (once, however often an app is readied)."""
-    if provider not in _providers[hook]:
-        _providers[hook].append(provider)
+@cache
+def _providers(hook: str, paths: tuple[str, ...]) -> list:
+    return [import_string(path) for path in paths]
 
 
-def call(hook, *args, **kwargs):
+def providers(hook: str) -> list:
+    """The functions `settings.PORTAL_HOOKS` names for `hook` (imported once)."""
+    return _providers(hook, tuple(settings.PORTAL_HOOKS.get(hook, ())))
+
+
+def call(hook: str, *args, **kwargs) -> list:
     """Every provider's answer for `hook`, leaving out the ones that answered None."""
-    answers = (provider(*args, **kwargs) for provider in _providers[hook])
+    answers = (provider(*args, **kwargs) for provider in providers(hook))
     return [answer for answer in answers if answer is not None]
 
 

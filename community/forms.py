@@ -418,3 +418,29 @@ class AgreementForm(forms.Form):
                 "unit": data["commitment_unit"],
             }
         ]
+
+
+class DigestSettingsForm(forms.Form):
+    """Per themegroup: no mail, a daily or a weekly digest. One field per place the
+    person holds as member or coordinator, named after the place."""
+
+    def __init__(self, *args, places, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.places = {}
+        for place in places:
+            name = f"groep_{place.pk}"
+            self.places[name] = place
+            self.fields[name] = forms.ChoiceField(
+                label=f"{place.themegroup.name} ({place.themegroup.region.name})",
+                choices=ThemegroupMembership.Digest.choices,
+                initial=place.digest,
+                widget=forms.RadioSelect,
+            )
+
+    def changes(self):
+        """(place, frequency) for each field whose value differs from the stored one."""
+        return [
+            (self.places[name], value)
+            for name, value in self.cleaned_data.items()
+            if self.places[name].digest != value
+        ]

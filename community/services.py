@@ -486,6 +486,15 @@ def learning_goal_status_set(*, actor: User, goal: LearningGoal, status: str) ->
 
 
 @transaction.atomic
+def digest_set(*, actor: User | None, place: ThemegroupMembership, digest: str) -> None:
+    """Choose the member digest for one themegroup: none, daily or weekly. `actor` is
+    None when the unsubscribe link of a digest mail is used without logging in."""
+    place.digest = digest
+    place.full_clean()
+    place.save(update_fields=["digest"])
+
+
+@transaction.atomic
 def maturity_set(
     *,
     actor: User,

@@ -1,12 +1,12 @@
-"""Background work of the community: the account mails, the themegroup mails and the
-meeting reminders."""
+"""Background work of the community: the account mails, the themegroup mails, the
+meeting reminders and the member digest."""
 
 from smtplib import SMTPException
 
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 
-from community import mails, services
+from community import digests, mails, services
 
 
 @shared_task(
@@ -78,3 +78,24 @@ def meeting_reminder_mail(reminder_id: int) -> int:
     """Mail one recorded meeting reminder; retried with back-off while the mail server
     is unreachable. Returns the number of messages sent."""
     return mails.meeting_reminder_send(reminder_id=reminder_id)
+
+
+@shared_task(name="community.tasks.digests_send")
+def digests_send() -> int:
+    """Make the member digests due today and queue one mail each (celery beat, daily at
+    07:00; the schedule is a database row staff edit in the admin). Returns how many
+    digests were made."""
+    return digests.digests_make(send=digest_mails.delay)
+
+
+@shared_task(
+    name="community.tasks.digest_mails",
+    autoretry_for=(OSError, SMTPException),
+    retry_backoff=True,
+    max_retries=5,
+    acks_late=True,
+)
+def digest_mails(delivery_ids: list[int]) -> int:
+    """Mail a batch of digests (each at most once; retried with back-off while the mail
+    server is away). Returns the number of messages sent."""
+    return mails.digests_send(delivery_ids=delivery_ids)

@@ -5,7 +5,7 @@ a group's address holds its region's slug."""
 
 from django.urls import path
 
-from community.views import agreements, meetings, membership, organisations, themegroups
+from community.views import agreements, digests, meetings, membership, organisations, themegroups
 
 app_name = "community"
 
@@ -13,6 +13,12 @@ GROUP = "themagroepen/<slug:region_slug>/<slug:slug>/"
 MEETING = GROUP + "bijeenkomsten/<int:pk>/"
 
 urlpatterns = [
+    path("themagroepen/samenvatting/", digests.digest_settings, name="digest_settings"),
+    path(
+        "themagroepen/samenvatting/afmelden/<str:token>/",
+        digests.digest_unsubscribe,
+        name="digest_unsubscribe",
+    ),
     path("themagroepen/", themegroups.themegroup_list, name="themegroup_list"),
     # Before the group addresses: "uitnodiging" is not a region.
     path(

@@ -264,6 +264,24 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@circulair-gro
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The portal's own address, for links in e-mails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# The providers of community's hooks (community/extensions.py): community imports none of
+# the apps above it, so the portal, which knows them all, wires them here.
+PORTAL_HOOKS = {
+    "themegroup_sections": [
+        "procurement.sections.themegroup_trajectories",
+        "cases.sections.themegroup_cases",
+    ],
+    "organisation_sections": [
+        "procurement.sections.organisation_trajectories",
+        "cases.sections.organisation_cases",
+    ],
+    "action_trajectory_choices": ["procurement.actions.trajectory_choices"],
+    "action_trajectories": ["procurement.actions.linked_trajectories"],
+    "action_trajectory_set": ["procurement.actions.trajectory_link_set"],
+    "commitment_progress": ["procurement.commitments.trajectories_started"],
+    "digest_items": ["cases.hooks.digest_items"],
+}
 SECURITY_CONTACT = env.str(
     "SECURITY_CONTACT", default="mailto:security@circulair-groenehart.example"
 )

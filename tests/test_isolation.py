@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseAttachment, CaseMark
 from community import calendars as community_calendars
+from community import digests
 from community import services as community_services
 from community.models import Agreement, MaturityAspect, Meeting, Themegroup, ThemegroupMembership
 from procurement import services as procurement_services
@@ -395,6 +396,7 @@ ADMIN_SITE_PAGES = {
     "login": Expect(302, "admin"),  # already signed in
     "logout": Expect(405),  # logging out is a POST
     "autocomplete": Expect(403),  # without its parameters
+    "community_digestdelivery_add": Expect(403),  # digests are made by the run only
 }
 
 
@@ -1424,6 +1426,39 @@ MEETING_ROUTES = {
 
 
 ROUTES.update(MEETING_ROUTES)
+
+
+def _digest_link(*, forged=False):
+    """The unsubscribe link of a digest mail for alice's place in a themegroup (made
+    here), or a forged one."""
+
+    def build(world, route):
+        place = factories.ThemegroupMembershipFactory(
+            themegroup=factories.ThemegroupFactory(region=world.fixture("groene_hart")),
+            user=world.fixture("alice"),
+        )
+        token = digests.unsubscribe_token(place) + ("x" if forged else "")
+        return Target(reverse(route.name, args=[token]))
+
+    return build
+
+
+def _unsubscribes(persona, name, target):
+    return _gate(persona, public=True) or Expect(404 if target.url.endswith("x/") else 200)
+
+
+ROUTES.update(
+    {
+        # An empty POST from someone without themegroups saves nothing and goes back.
+        "community:digest_settings": _page(public=False, post_status=302),
+        # The link in a digest mail works without logging in; a forged one is 404.
+        "community:digest_unsubscribe": Entry(
+            targets={"link": _digest_link(), "forged": _digest_link(forged=True)},
+            get=_unsubscribes,
+            post=_unsubscribes,
+        ),
+    }
+)
 
 
 def _allauth_page(persona, name, target):

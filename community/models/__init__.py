@@ -12,6 +12,7 @@ from .agreements import (
     Commitment,
     ParticipantType,
 )
+from .digests import DigestDelivery
 from .maturity import MaturityAspect, OrganisationMaturity
 from .meetings import (
     AgendaItem,
@@ -47,6 +48,7 @@ __all__ = [
     "AgreementQuerySet",
     "Attendance",
     "Commitment",
+    "DigestDelivery",
     "LearningGoal",
     "MaturityAspect",
     "Meeting",

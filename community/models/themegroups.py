@@ -87,8 +87,21 @@ class ThemegroupMembership(models.Model):
         on_delete=models.CASCADE,
         related_name="themegroup_memberships",
     )
+
+    class Digest(models.TextChoices):
+        GEEN = "geen", _("Geen e-mail")
+        DAGELIJKS = "dagelijks", _("Dagelijkse samenvatting")
+        WEKELIJKS = "wekelijks", _("Wekelijkse samenvatting")
+
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices, default=Role.LID)
     joined_at = models.DateTimeField(_("lid sinds"), default=timezone.now)
+    digest = models.CharField(
+        _("samenvatting per e-mail"),
+        max_length=20,
+        choices=Digest.choices,
+        default=Digest.WEKELIJKS,
+        help_text=_("Nieuwe praktijkvoorbeelden, bijeenkomsten, acties en leden van deze groep."),
+    )
 
     # Who added, changed or removed a place, and when (community.services set the actor).
     history = HistoricalRecords()

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("community", "0007_meeting_reminders_schedule"),
+        ("community", "0008_meeting_reminders_schedule"),
         ("procurement", "0004_trajectory_reminders_schedule"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

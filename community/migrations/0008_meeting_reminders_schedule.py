@@ -48,7 +48,7 @@ def schedule_reminders(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("community", "0006_meetings_registration_actions_reminders"),
+        ("community", "0007_meetings_registration_actions_reminders"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

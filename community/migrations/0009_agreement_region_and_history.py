@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("community", "0005_themegroup_coordinator_role"),
+        ("community", "0008_meeting_reminders_schedule"),
     ]
 
     operations = [

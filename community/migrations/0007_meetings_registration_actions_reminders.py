@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("community", "0005_themegroup_coordinator_role"),
+        ("community", "0006_themegroup_participation"),
     ]
 
     operations = [
