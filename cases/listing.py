@@ -70,7 +70,7 @@ def page(params, user) -> dict:
     matched = filters.matching(filterset)
     choice = facets.Choice(
         audience=audience_of(user),
-        matched=None if matched is None else facets.bitmap_of(matched),
+        matched=None if matched is None else facets.search_bitmap(query, matched),
         chosen=filters.chosen(filterset),
     )
     summary = facets.counts(choice, filters.CaseFilter.FACETS)
