@@ -28,7 +28,8 @@ database would match.
 The index is one cache entry (`INDEX_KEY`), shared by all processes, with a version
 number; each process keeps the copy it last read and compares versions (one cache read
 per page). When the entry is missing (an empty cache, after a restart of Redis) the
-first page that needs it builds it from the database.
+first page that needs it builds it from the database, without the search stems, which
+`rebuild` (celery beat, hourly) adds.
 """
 
 import re
@@ -145,15 +146,23 @@ def _rows(case_ids: Iterable[int] | None):
     return keys
 
 
-def build() -> Index:
-    """The index of every published case, read from the database."""
+def build(*, words: bool = True) -> Index:
+    """The index of every published case, read from the database; without the search
+    stems' bitmaps if `words` is false (they cost a pass over most of the library)."""
     bits = defaultdict(int)
     for pk, keys in _rows(None).items():
         bit = 1 << pk
         for key in keys:
             bits[key] |= bit
-    published = bits.get(PUBLISHED, 0).bit_count()
-    return Index(bits=dict(bits), words=_word_bits(_frequent_stems(published)))
+    index = Index(bits=dict(bits))
+    if words:
+        index.words = _stem_bitmaps()
+    return index
+
+
+def _stem_bitmaps() -> dict[str, int]:
+    published = Case.objects.filter(status=Case.Status.GEPUBLICEERD).count()
+    return _word_bits(_frequent_stems(published))
 
 
 def _published_sql() -> tuple[str, str]:
@@ -251,7 +260,9 @@ def current() -> Index:
         return shared
     with _locked():
         shared = cache.get(INDEX_KEY)  # another process may have built it meanwhile
-        return shared if shared is not None else _store(build())
+        # Without the search stems, so the page (and writers waiting for the lock) do
+        # not wait for them: searches go to the database until `rebuild` adds them.
+        return shared if shared is not None else _store(build(words=False))
 
 
 def update(case_ids: Iterable[int]) -> None:
@@ -286,10 +297,28 @@ def update(case_ids: Iterable[int]) -> None:
 
 
 def rebuild() -> Index:
-    """Build the index anew from the database and share it."""
+    """Build the index anew from the database and share it (celery beat, hourly).
+
+    The search stems' bitmaps, the slow part, are read first without the lock, so
+    writers need not wait for them. A writer whose change commits meanwhile updates the
+    shared index (a new version) or, if it commits after they were read, updates them
+    once they are shared; so they are kept only if the version has not moved since they
+    were read, else the shared index keeps its own (updated by those writers). Without a
+    shared index (an empty cache, where a writer changes nothing) they are read under
+    the lock."""
+    before = cache.get(VERSION_KEY)
+    words = _stem_bitmaps() if before is not None else None
     with _locked():
-        previous = cache.get(VERSION_KEY) or 0
-        return _store(build(), previous)
+        previous = cache.get(VERSION_KEY)
+        shared = cache.get(INDEX_KEY)
+        index = build(words=False)
+        if words is not None and previous == before:
+            index.words = words
+        elif shared is not None:  # kept true by the writers' updates
+            index.words = shared.words
+        else:
+            index.words = _stem_bitmaps()
+        return _store(index, previous or 0)
 
 
 def forget() -> None:
