@@ -20,6 +20,8 @@ PAGE_SIZE = 20
 MARK_START, MARK_STOP = "\ue000", "\ue001"
 SEARCH_RESULT_LIMIT = 200  # pages of ranked results
 RANK_CANDIDATES = 1000  # the newest matches that are ranked
+# A constant SQL text; the candidates' ids are its one (array) parameter.
+CANDIDATES_SQL = "cases_case.id = ANY(%s::bigint[])"
 
 
 CURSOR_SALT = "cases.list.cursor"
@@ -70,7 +72,7 @@ def page(params, user) -> dict:
     matched = filters.matching(filterset)
     choice = facets.Choice(
         audience=audience_of(user),
-        matched=None if matched is None else facets.bitmap_of(matched),
+        matched=None if matched is None else facets.search_bitmap(query, matched),
         chosen=filters.chosen(filterset),
     )
     summary = facets.counts(choice, filters.CaseFilter.FACETS)
@@ -80,18 +82,22 @@ def page(params, user) -> dict:
         # the results): a common word matches nearly every case, and ranking all of them
         # would read every stored tsvector. The queryset keeps every condition, so the
         # page holds only what the database says matches.
+        # The ranking reads only ids and tsvectors (the candidates as one array
+        # parameter, not a thousand); the cards are read for the page's ids alone.
         search = filters.search_query(query)
         candidates = facets.highest(summary["_matches"], RANK_CANDIDATES)
-        ranked = (
-            queryset.filter(pk__in=candidates)
-            .annotate(rank=SearchRank(F("search_vector"), search))
-            .order_by("-rank", "-pk")
-        )
         page_number = paging.page_number(params)
         start = (page_number - 1) * PAGE_SIZE
         if start >= SEARCH_RESULT_LIMIT:
             raise Http404
-        cases = list(ranked.with_card_data()[start : start + PAGE_SIZE + 1])
+        ranked = list(
+            queryset.filter(RawSQL(CANDIDATES_SQL, (candidates,), output_field=BooleanField()))  # noqa: S611
+            .annotate(rank=SearchRank(F("search_vector"), search))
+            .order_by("-rank", "-pk")
+            .values_list("pk", flat=True)[start : start + PAGE_SIZE + 1]
+        )
+        cards = Case.objects.filter(pk__in=ranked).with_card_data().in_bulk()
+        cases = [cards[pk] for pk in ranked if pk in cards]
         _add_headlines(cases, search)
     else:
         column, keyset = KEYSETS[sort]

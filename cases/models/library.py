@@ -71,7 +71,7 @@ class CaseQuerySet(models.QuerySet):
         """What a case card shows, in a constant number of queries; the long texts and
         the search vector stay in the database (stored out of line, costly to read)."""
         return (
-            self.defer(*LONG_FIELDS)
+            self.defer(*LONG_FIELDS, "search_vector")
             .select_related("region", "product_category")
             .prefetch_related(
                 "organisations",
