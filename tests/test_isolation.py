@@ -739,7 +739,7 @@ def _kpi_of(world, trajectory):
     return {"kpi_pk": world.kpi(trajectory).pk}, {}
 
 
-def _addition_page(part=None, *, foreign=False) -> Entry:
+def _addition_page(part=None, *, foreign=False) -> "Entry":
     """A GET-only page with a form to add to a trajectory: its editors get the form, a
     POST answers 405. `foreign`: also a part of the running trajectory asked for through
     the joint one's address (404)."""
