@@ -22,19 +22,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from community.models import Organisation
 from kit import export as tabular
 from kit import history
-from procurement import forms, kpi_transfer, listing, permissions, services
+from procurement import forms, kpi_transfer, listing, permissions, reference, services
 from procurement.models import (
     GuidingQuestion,
     Kpi,
-    Phase,
     PhaseGuidance,
     PhaseProgress,
     QuestionAnswer,
-    RStrategy,
     TeamMember,
     Trajectory,
     TrajectoryDocument,
-    threshold_for,
 )
 
 EXPORT_LIMIT = 5000
@@ -184,9 +181,11 @@ def _render_detail(request, trajectory, status=200, **bound):
     can_edit = permissions.can_edit_trajectory(user, trajectory)
     confidential = permissions.can_see_confidential(user, trajectory)
     today = timezone.localdate()
+    # Phases, guidance, questions, the R-ladder and thresholds: seeded, from the cache.
+    seeded = reference.reference()
     progress = {p.phase_id: p for p in PhaseProgress.objects.filter(trajectory=trajectory)}
     phases = []
-    for phase in Phase.objects.order_by("number"):
+    for phase in seeded.phases:
         row = progress.get(phase.pk)
         phases.append(
             {
@@ -213,7 +212,7 @@ def _render_detail(request, trajectory, status=200, **bound):
     answering = bound.get("answering_phase") or _answering_phase(request, current, phases)
     answer_forms = can_edit and not trajectory.is_closed
     questions_by_phase = defaultdict(list)
-    for question in _questions(trajectory):
+    for question in seeded.questions_for(trajectory.r_level_target_id):
         form = bound.get(f"answer_{question.pk}")
         if form is None and answer_forms and question.phase_id == answering:
             form = forms.AnswerForm(
@@ -224,7 +223,7 @@ def _render_detail(request, trajectory, status=200, **bound):
         )
     by_kind = defaultdict(list)
     if current:
-        for item in current.guidance.order_by("position"):
+        for item in seeded.guidance.get(current.pk, []):
             by_kind[item.kind].append(item)
     guidance = [
         (PhaseGuidance.Kind(kind).label, by_kind[kind])
@@ -241,7 +240,7 @@ def _render_detail(request, trajectory, status=200, **bound):
         for d in trajectory.documents.select_related("uploaded_by")
         if confidential or not d.is_confidential
     ]
-    threshold = threshold_for(trajectory.procurement_type, today)
+    threshold = seeded.threshold_for(trajectory.procurement_type, today)
     cases = trajectory.cases.filter(status="gepubliceerd").only("slug", "title")
     if can_edit:
         cases = trajectory.cases.only("slug", "title", "status")
@@ -252,7 +251,7 @@ def _render_detail(request, trajectory, status=200, **bound):
         "phases": phases,
         "current": current,
         "guidance": guidance,
-        "ladder": RStrategy.objects.order_by("level"),
+        "ladder": seeded.ladder,
         "questions": [
             {
                 "phase": p["phase"],

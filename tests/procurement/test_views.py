@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from community.models import ProductCategory, Themegroup
-from procurement import forms, services
+from procurement import forms, reference, services
 from procurement.models import (
     GuidingQuestion,
     PhaseProgress,
@@ -533,6 +533,9 @@ def _busy_trajectory(alice, alfa, title):
 
 
 def _queries(client, url) -> int:
+    """Queries of a GET once the cache holds the seeded reference data (the first
+    request of a process reads it: `procurement.reference`)."""
+    client.get(url)
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)
@@ -774,3 +777,25 @@ def test_a_reader_of_the_page_builds_no_form(client, trajectory, bob, monkeypatc
         monkeypatch.setattr(forms, name, refuse)
     client.force_login(bob)
     assert client.get(detail_url(trajectory)).status_code == 200
+
+
+def test_the_page_reads_the_seeded_reference_data_once_and_again_after_a_change(
+    client, trajectory, alice
+):
+    client.force_login(alice)
+    url = detail_url(trajectory)
+    cold = _queries_once(client, url)
+    warm = _queries_once(client, url)
+    assert warm == cold - 5  # phases, guidance, questions, R-ladder, thresholds
+    phase = trajectory.current_phase
+    phase.goal = "Een nieuw doel voor de eerste fase."
+    phase.save()
+    reference.forget()  # as the seed loader and the admin do
+    page = soup(client.get(url))
+    assert "Een nieuw doel voor de eerste fase." in page.select_one("[data-testid=guidance]").text
+
+
+def _queries_once(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
