@@ -115,10 +115,6 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite has no covering indexes (INCLUDE): it builds the trajectory list's facet
-    # index without the included columns, which is all it needs.
-    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's psycopg pool: no new connection per request. CONN_MAX_AGE must be 0 with it.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -258,24 +258,7 @@ class Trajectory(models.Model):
         indexes = [
             models.Index(fields=["-updated_at", "-id"], name="procurement_trajectory_changed"),
             models.Index(fields=["title", "id"], name="procurement_trajectory_title"),
-            # The list's facet counts read these columns of every visible trajectory:
-            # from this index alone, without visiting the table (PostgreSQL; SQLite
-            # builds a plain index on the organisation, W040 is silenced there).
-            models.Index(
-                fields=["organisation"],
-                include=[
-                    "current_phase",
-                    "status",
-                    "r_level_target",
-                    "r_level_achieved",
-                    "themegroup",
-                    "procurement_type",
-                    "product_category",
-                    "procedure",
-                    "contract_start",
-                ],
-                name="procurement_trajectory_facets",
-            ),
+            # The year facet of the list (contract_start__year is a range on it).
             models.Index(fields=["contract_start"], name="procurement_traj_contract"),
         ]
         constraints = [
