@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from procurement import reference
 from procurement.models import (
     EuThreshold,
     GuidingQuestion,
@@ -17,8 +18,29 @@ from procurement.models import (
 )
 
 
+class ForgetsReference:
+    """An admin of seeded reference data: every change makes the trajectory pages read
+    it again (`procurement.reference`)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        reference.forget()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        reference.forget()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        reference.forget()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        reference.forget()
+
+
 @admin.register(RStrategy)
-class RStrategyAdmin(admin.ModelAdmin):
+class RStrategyAdmin(ForgetsReference, admin.ModelAdmin):
     list_display = ["level", "name_nl", "name_en", "rvo_step", "meaning"]
 
 
@@ -33,14 +55,14 @@ class GuidingQuestionInline(admin.TabularInline):
 
 
 @admin.register(Phase)
-class PhaseAdmin(admin.ModelAdmin):
+class PhaseAdmin(ForgetsReference, admin.ModelAdmin):
     list_display = ["number", "name", "source", "source_section"]
     search_fields = ["name", "goal"]
     inlines = [PhaseGuidanceInline, GuidingQuestionInline]
 
 
 @admin.register(GuidingQuestion)
-class GuidingQuestionAdmin(admin.ModelAdmin):
+class GuidingQuestionAdmin(ForgetsReference, admin.ModelAdmin):
     list_display = ["text", "phase", "kind", "r_level", "position"]
     list_filter = ["phase", "kind", "r_level"]
     search_fields = ["text"]
@@ -55,7 +77,7 @@ class KpiExampleAdmin(admin.ModelAdmin):
 
 
 @admin.register(EuThreshold)
-class EuThresholdAdmin(admin.ModelAdmin):
+class EuThresholdAdmin(ForgetsReference, admin.ModelAdmin):
     list_display = ["category", "amount", "valid_from", "valid_until"]
     list_filter = ["category", "valid_from"]
 

@@ -2,6 +2,7 @@
 guiding questions, KPI examples and the European thresholds. Idempotent."""
 
 from community.seeding import source_for, text
+from procurement import reference
 from procurement.models import (
     PBL_TO_RVO,
     R_LEVEL_NAMES,
@@ -30,6 +31,7 @@ def load_r_ladder() -> int:
                 "source_section": "R-ladder (hoogste R-strategieën R0–R2)",
             },
         )
+    reference.forget()  # the trajectory pages read it again
     return len(R_LEVEL_NAMES)
 
 
@@ -79,6 +81,7 @@ def load_phases(data: dict) -> int:
                 defaults={"kind": kind, "r_level_id": r_level, "text": text(question)},
             )
         GuidingQuestion.objects.filter(phase=phase, position__gt=len(questions)).delete()
+    reference.forget()  # the trajectory pages read it again
     return len(data["phases"])
 
 
@@ -111,4 +114,5 @@ def load_thresholds(data: dict) -> int:
                 "source_section": text(row.get("source_section")),
             },
         )
+    reference.forget()  # the trajectory pages read it again
     return len(data["thresholds"])

@@ -30,19 +30,27 @@ urlpatterns = [
         name="question_answer",
     ),
     path("trajecten/<int:pk>/team/", views.team_add, name="team_add"),
+    path("trajecten/<int:pk>/team/nieuw/", views.team_new, name="team_new"),
     path(
         "trajecten/<int:pk>/team/<int:member_pk>/verwijderen/",
         views.team_remove,
         name="team_remove",
     ),
     path("trajecten/<int:pk>/kpis/", views.kpi_add, name="kpi_add"),
+    path("trajecten/<int:pk>/kpis/nieuw/", views.kpi_new, name="kpi_new"),
     path(
         "trajecten/<int:pk>/kpis/<int:kpi_pk>/metingen/",
         views.measurement_record,
         name="measurement_record",
     ),
+    path(
+        "trajecten/<int:pk>/kpis/<int:kpi_pk>/metingen/nieuw/",
+        views.measurement_new,
+        name="measurement_new",
+    ),
     path("trajecten/<int:pk>/kpis/export.<str:file_format>", views.kpi_export, name="kpi_export"),
     path("trajecten/<int:pk>/documenten/", views.document_add, name="document_add"),
+    path("trajecten/<int:pk>/documenten/nieuw/", views.document_new, name="document_new"),
     path(
         "trajecten/<int:pk>/documenten/<int:document_pk>/",
         views.document_download,

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,23 +19,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community.models import Meeting
+from community.models import Meeting, Organisation
 from kit import export as tabular
 from kit import history
-from procurement import forms, kpi_transfer, listing, permissions, services
+from procurement import forms, kpi_transfer, listing, permissions, reference, services
 from procurement.models import (
     ActionTrajectory,
     GuidingQuestion,
     Kpi,
-    Phase,
     PhaseGuidance,
     PhaseProgress,
     QuestionAnswer,
-    RStrategy,
     TeamMember,
     Trajectory,
     TrajectoryDocument,
-    threshold_for,
 )
 
 EXPORT_LIMIT = 5000
@@ -104,15 +101,28 @@ def trajectory_export(request, file_format):
 
 
 def _visible(request, pk) -> Trajectory:
-    queryset = Trajectory.objects.visible_to(request.user).select_related(
-        "organisation",
-        "organisation__region",
-        "current_phase",
-        "r_level_target",
-        "r_level_achieved",
-        "themegroup",
-        "product_category",
-        "created_by",
+    """The trajectory if the user may see it (404 otherwise), with what its page and the
+    permission checks read: the participating organisations come in one query, which
+    `permissions.participant_ids` then reads instead of asking again."""
+    queryset = (
+        Trajectory.objects.visible_to(request.user)
+        .select_related(
+            "organisation",
+            "organisation__region",
+            "current_phase",
+            "current_phase__source",
+            "r_level_target",
+            "r_level_achieved",
+            "themegroup",
+            "product_category",
+            "created_by",
+        )
+        .prefetch_related(
+            Prefetch(
+                "participating_organisations",
+                queryset=Organisation.objects.only("id", "name").order_by("name"),
+            )
+        )
     )
     return get_object_or_404(queryset, pk=pk)
 
@@ -164,14 +174,19 @@ def _history(trajectory, limit=15):
 
 def _render_detail(request, trajectory, status=200, **bound):
     """The trajectory page: timeline, guidance and questions of the current phase, team,
-    KPIs, cases, documents, notes and history; forms for editors (a bound form with
-    errors when an action failed)."""
+    KPIs, cases, documents, notes and history. Editors get the phase and answer forms
+    (a bound form with errors when an action failed); adding a team member, a KPI, a
+    measurement or a document has a page of its own (`_render_addition`), so a reader's
+    page builds no form at all."""
     user = request.user
     can_edit = permissions.can_edit_trajectory(user, trajectory)
     confidential = permissions.can_see_confidential(user, trajectory)
+    today = timezone.localdate()
+    # Phases, guidance, questions, the R-ladder and thresholds: seeded, from the cache.
+    seeded = reference.reference()
     progress = {p.phase_id: p for p in PhaseProgress.objects.filter(trajectory=trajectory)}
     phases = []
-    for phase in Phase.objects.order_by("number"):
+    for phase in seeded.phases:
         row = progress.get(phase.pk)
         phases.append(
             {
@@ -183,7 +198,7 @@ def _render_detail(request, trajectory, status=200, **bound):
                     row
                     and row.status == PhaseProgress.Status.BEZIG
                     and row.planned_end_on
-                    and row.planned_end_on < timezone.localdate()
+                    and row.planned_end_on < today
                 ),
             }
         )
@@ -193,13 +208,14 @@ def _render_detail(request, trajectory, status=200, **bound):
         for a in QuestionAnswer.objects.filter(trajectory=trajectory).select_related("answered_by")
     }
     # Answer forms for one phase at a time (the current one, or the one asked for with
-    # ?fase=): the other phases show their answers, with a link to answer them.
-    answering = bound.get("answering_phase") or _answering_phase(request, current)
+    # ?fase=), for editors of a trajectory that still runs: the other phases show their
+    # answers, with a link to answer them.
+    answering = bound.get("answering_phase") or _answering_phase(request, current, phases)
+    answer_forms = can_edit and not trajectory.is_closed
     questions_by_phase = defaultdict(list)
-    for question in _questions(trajectory):
-        key = f"answer_{question.pk}"
-        form = bound.get(key)
-        if form is None and can_edit and question.phase_id == answering:
+    for question in seeded.questions_for(trajectory.r_level_target_id):
+        form = bound.get(f"answer_{question.pk}")
+        if form is None and answer_forms and question.phase_id == answering:
             form = forms.AnswerForm(
                 prefix=f"q{question.pk}", initial=_answer_initial(answers.get(question.pk))
             )
@@ -208,7 +224,7 @@ def _render_detail(request, trajectory, status=200, **bound):
         )
     by_kind = defaultdict(list)
     if current:
-        for item in current.guidance.order_by("position"):
+        for item in seeded.guidance.get(current.pk, []):
             by_kind[item.kind].append(item)
     guidance = [
         (PhaseGuidance.Kind(kind).label, by_kind[kind])
@@ -220,13 +236,12 @@ def _render_detail(request, trajectory, status=200, **bound):
     )
     for kpi in kpis:
         kpi.chart = _kpi_chart(kpi)
-        kpi.form = bound.get(f"measurement_{kpi.pk}") or forms.MeasurementForm(prefix=f"m{kpi.pk}")
     documents = [
         d
         for d in trajectory.documents.select_related("uploaded_by")
         if confidential or not d.is_confidential
     ]
-    threshold = threshold_for(trajectory.procurement_type, timezone.localdate())
+    threshold = seeded.threshold_for(trajectory.procurement_type, today)
     cases = trajectory.cases.filter(status="gepubliceerd").only("slug", "title")
     if can_edit:
         cases = trajectory.cases.only("slug", "title", "status")
@@ -237,7 +252,7 @@ def _render_detail(request, trajectory, status=200, **bound):
         "phases": phases,
         "current": current,
         "guidance": guidance,
-        "ladder": RStrategy.objects.order_by("level"),
+        "ladder": seeded.ladder,
         "questions": [
             {
                 "phase": p["phase"],
@@ -246,7 +261,6 @@ def _render_detail(request, trajectory, status=200, **bound):
             }
             for p in phases
         ],
-        "current_questions": questions_by_phase.get(current.pk, []) if current else [],
         "team": trajectory.team.select_related("user").order_by("role"),
         "kpis": kpis,
         "documents": documents,
@@ -258,17 +272,18 @@ def _render_detail(request, trajectory, status=200, **bound):
         ),
         "cases": list(cases),
         "meeting_actions": _meeting_actions(user, trajectory),
-        "participants": trajectory.participating_organisations.order_by("name"),
+        # Prefetched by `_visible`, ordered by name.
+        "participants": trajectory.participating_organisations.all(),
         "history": _history(trajectory) if can_edit or confidential else None,
-        "start_form": bound.get("start")
-        or forms.PhaseStartForm(initial={"started_on": timezone.localdate()}),
-        "complete_form": bound.get("complete")
-        or forms.PhaseCompleteForm(initial={"completed_on": timezone.localdate()}),
-        "team_form": bound.get("team") or forms.TeamMemberForm(trajectory=trajectory),
-        "kpi_form": bound.get("kpi") or forms.KpiForm(),
-        "document_form": bound.get("document") or forms.DocumentForm(),
         "action_error": bound.get("action_error"),
     }
+    if can_edit:
+        context["start_form"] = bound.get("start") or forms.PhaseStartForm(
+            initial={"started_on": today}
+        )
+        context["complete_form"] = bound.get("complete") or forms.PhaseCompleteForm(
+            initial={"completed_on": today}
+        )
     return render(request, "procurement/trajectory_detail.html", context, status=status)
 
 
@@ -283,14 +298,17 @@ def _meeting_actions(user, trajectory) -> list[ActionTrajectory]:
     )
 
 
-def _answering_phase(request, current) -> int | None:
-    """The id of the phase whose questions get answer forms."""
+def _answering_phase(request, current, phases) -> int | None:
+    """The id of the phase whose questions get answer forms: the one asked for with
+    ?fase= (a number of one of `phases`), else the current one."""
     try:
         number = int(request.GET.get("fase", ""))
     except ValueError:
-        return current.pk if current else None
-    phase = Phase.objects.filter(number=number).only("pk").first()
-    return phase.pk if phase else (current.pk if current else None)
+        number = None
+    for row in phases:
+        if row["phase"].number == number:
+            return row["phase"].pk
+    return current.pk if current else None
 
 
 def _answer_initial(answer) -> dict:
@@ -503,6 +521,88 @@ def question_answer(request, pk, question_pk):
     )
 
 
+# --- Adding to a trajectory: a page per form ------------------------------------------------
+# The forms to add a team member, a KPI, a measurement or a document have pages of their
+# own, linked from the trajectory page; they post to the actions below, which show the
+# same page again with the errors, or go back to the trajectory.
+
+ADDITIONS = {
+    "team": {
+        "title": gettext_lazy("Teamlid toevoegen"),
+        "action": "procurement:team_add",
+        "anchor": "team",
+        "submit": gettext_lazy("Toevoegen"),
+    },
+    "kpi": {
+        "title": gettext_lazy("KPI toevoegen"),
+        "action": "procurement:kpi_add",
+        "anchor": "kpis",
+        "submit": gettext_lazy("KPI toevoegen"),
+    },
+    "measurement": {
+        "title": gettext_lazy("Doel of meting vastleggen"),
+        "action": "procurement:measurement_record",
+        "anchor": "kpis",
+        "submit": gettext_lazy("Opslaan"),
+    },
+    "document": {
+        "title": gettext_lazy("Document toevoegen"),
+        "action": "procurement:document_add",
+        "anchor": "documenten",
+        "submit": gettext_lazy("Uploaden"),
+        "multipart": True,
+    },
+}
+
+
+def _render_addition(request, trajectory, kind, form, *, status=200, kpi=None):
+    addition = ADDITIONS[kind]
+    args = [trajectory.pk, kpi.pk] if kpi else [trajectory.pk]
+    back = reverse("procurement:trajectory_detail", args=[trajectory.pk])
+    return render(
+        request,
+        "procurement/trajectory_addition.html",
+        {
+            "trajectory": trajectory,
+            "kind": kind,
+            "kpi": kpi,
+            "form": form,
+            "title": addition["title"],
+            "submit": addition["submit"],
+            "multipart": addition.get("multipart", False),
+            "action": reverse(addition["action"], args=args),
+            "back": f"{back}#kpi-{kpi.pk}" if kpi else f"{back}#{addition['anchor']}",
+        },
+        status=status,
+    )
+
+
+@require_GET
+def team_new(request, pk):
+    trajectory = _editable(request, pk)
+    return _render_addition(
+        request, trajectory, "team", forms.TeamMemberForm(trajectory=trajectory)
+    )
+
+
+@require_GET
+def kpi_new(request, pk):
+    return _render_addition(request, _editable(request, pk), "kpi", forms.KpiForm())
+
+
+@require_GET
+def measurement_new(request, pk, kpi_pk):
+    trajectory = _editable(request, pk)
+    kpi = get_object_or_404(Kpi, pk=kpi_pk, trajectory=trajectory)
+    form = forms.MeasurementForm(prefix=f"m{kpi.pk}")
+    return _render_addition(request, trajectory, "measurement", form, kpi=kpi)
+
+
+@require_GET
+def document_new(request, pk):
+    return _render_addition(request, _editable(request, pk), "document", forms.DocumentForm())
+
+
 @require_POST
 def team_add(request, pk):
     trajectory = _editable(request, pk)
@@ -517,7 +617,7 @@ def team_add(request, pk):
         )
         messages.success(request, _("Het teamlid is toegevoegd."))
         return _back(trajectory, "team")
-    return _render_detail(request, trajectory, status=400, team=form, action_error=form)
+    return _render_addition(request, trajectory, "team", form, status=400)
 
 
 @require_POST
@@ -537,7 +637,7 @@ def kpi_add(request, pk):
         services.kpi_create(actor=request.user, trajectory=trajectory, **form.cleaned_data)
         messages.success(request, _("De KPI is toegevoegd."))
         return _back(trajectory, "kpis")
-    return _render_detail(request, trajectory, status=400, kpi=form, action_error=form)
+    return _render_addition(request, trajectory, "kpi", form, status=400)
 
 
 @require_POST
@@ -553,9 +653,7 @@ def measurement_record(request, pk, kpi_pk):
         else:
             messages.success(request, _("De meting is opgeslagen."))
             return _back(trajectory, f"kpi-{kpi.pk}")
-    return _render_detail(
-        request, trajectory, status=400, **{f"measurement_{kpi.pk}": form, "action_error": form}
-    )
+    return _render_addition(request, trajectory, "measurement", form, status=400, kpi=kpi)
 
 
 @require_POST
@@ -576,7 +674,7 @@ def document_add(request, pk):
         else:
             messages.success(request, _("Het document is toegevoegd."))
             return _back(trajectory, "documenten")
-    return _render_detail(request, trajectory, status=400, document=form, action_error=form)
+    return _render_addition(request, trajectory, "document", form, status=400)
 
 
 @require_GET

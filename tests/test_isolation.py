@@ -765,6 +765,24 @@ def _measurement(world, trajectory):
     return {"kpi_pk": kpi.pk}, {f"m{kpi.pk}-{name}": value for name, value in fields.items()}
 
 
+def _kpi_of(world, trajectory):
+    return {"kpi_pk": world.kpi(trajectory).pk}, {}
+
+
+def _addition_page(part=None, *, foreign=False) -> "Entry":
+    """A GET-only page with a form to add to a trajectory: its editors get the form, a
+    POST answers 405. `foreign`: also a part of the running trajectory asked for through
+    the joint one's address (404)."""
+    targets = {name: _trajectory_target(name, part) for name in ("running", "joint")}
+    if foreign:
+        targets["joint-foreign"] = _trajectory_target("joint", part, owner="running")
+    return Entry(
+        targets=targets,
+        get=edits_trajectory(Expect(200)),
+        post=refuses(405, public=False),
+    )
+
+
 def _new_document(world, trajectory):
     upload = SimpleUploadedFile("stoelen.png", PNG, content_type="image/png")
     return {}, {"file": upload, "title": "Foto van de stoelen", "is_confidential": "on"}
@@ -1001,6 +1019,11 @@ ROUTES.update(
         "procurement:kpi_add": _action(_new_kpi),
         "procurement:measurement_record": _action(_measurement, foreign=True),
         "procurement:document_add": _action(_new_document),
+        # The pages with the forms to add to a trajectory (they post to the actions above).
+        "procurement:team_new": _addition_page(),
+        "procurement:kpi_new": _addition_page(),
+        "procurement:measurement_new": _addition_page(_kpi_of, foreign=True),
+        "procurement:document_new": _addition_page(),
         "procurement:document_download": Entry(
             targets={
                 "running-confidential": _trajectory_target("running", _document(confidential=True)),

@@ -53,14 +53,20 @@ class EuThreshold(SourcedModel):
         return f"{self.get_category_display()} {self.valid_from:%Y}–{self.valid_until:%Y}"
 
 
-def threshold_for(procurement_type: str, on) -> "EuThreshold | None":
-    """The threshold that applies to a municipality's purchase of this type on a day
-    (works, or supplies and services of a decentral government)."""
-    category = (
+def threshold_category(procurement_type: str) -> str:
+    """The threshold category of a municipality's purchase of this type (works, or
+    supplies and services of a decentral government)."""
+    return (
         EuThreshold.Category.WERKEN
         if procurement_type == "werk"
         else EuThreshold.Category.LEVERINGEN_DIENSTEN_DECENTRAAL
     )
+
+
+def threshold_for(procurement_type: str, on) -> "EuThreshold | None":
+    """The threshold that applies to a municipality's purchase of this type on a day
+    (works, or supplies and services of a decentral government)."""
+    category = threshold_category(procurement_type)
     return (
         EuThreshold.objects.filter(category=category, valid_from__lte=on, valid_until__gte=on)
         .order_by("-valid_from")

@@ -258,6 +258,8 @@ class Trajectory(models.Model):
         indexes = [
             models.Index(fields=["-updated_at", "-id"], name="procurement_trajectory_changed"),
             models.Index(fields=["title", "id"], name="procurement_trajectory_title"),
+            # The year facet of the list (contract_start__year is a range on it).
+            models.Index(fields=["contract_start"], name="procurement_traj_contract"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -237,7 +237,11 @@ def answer_a_question_with_htmx(page, trajectory):
 
 
 def add_kpi_with_two_measurements(page):
+    # The add forms have pages of their own, linked from the trajectory page.
+    page.locator("[data-testid=kpi-add]").click()
     form = page.locator("[data-testid=kpi-form]")
+    expect(form).to_be_visible()
+    assert_accessible(page)
     form.locator("input[name=name]").fill(KPI["name"])
     form.locator("input[name=unit]").fill(KPI["unit"])
     form.locator("select[name=direction]").select_option("hoger")
@@ -249,7 +253,10 @@ def add_kpi_with_two_measurements(page):
     assert_accessible(page)
 
     for label, start, end, target, actual in MEASUREMENTS:
-        measurement = kpi.locator("form")
+        kpi.locator("[data-testid=measurement-add]").click()
+        measurement = page.locator("[data-testid=measurement-form]")
+        expect(measurement).to_be_visible()
+        assert_accessible(page)
         measurement.locator("input[name$='-label']").fill(label)
         measurement.locator("input[name$='-period_start']").fill(start)
         measurement.locator("input[name$='-period_end']").fill(end)
@@ -362,7 +369,7 @@ def test_a_colleague_in_the_region_sees_no_confidential_fields(
         expect(page.locator(f"[data-testid={testid}]")).to_have_count(0)
     expect(page.locator("[data-testid=confidential-hidden]")).to_be_visible()
     # A reader from another organisation gets no forms.
-    for testid in ("edit", "close", "phase-start", "answer-save", "kpi-form"):
+    for testid in ("edit", "close", "phase-start", "answer-save", "kpi-add", "measurement-add"):
         expect(page.locator(f"[data-testid={testid}]")).to_have_count(0)
     page_text = page.content()
     for text in hidden_texts:

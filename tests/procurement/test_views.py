@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from community.models import ProductCategory, Themegroup
-from procurement import services
+from procurement import forms, reference, services
 from procurement.models import (
     GuidingQuestion,
     PhaseProgress,
@@ -533,6 +533,9 @@ def _busy_trajectory(alice, alfa, title):
 
 
 def _queries(client, url) -> int:
+    """Queries of a GET once the cache holds the seeded reference data (the first
+    request of a process reads it: `procurement.reference`)."""
+    client.get(url)
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)
@@ -652,3 +655,147 @@ def test_every_facet_option_shown_can_be_chosen(client, alice, alfa, guidance):
         assert response.status_code == 200, (name, value)
         rows = soup(response).select("[data-testid=trajectory-row]")
         assert len(rows) == count, (name, value)
+
+
+# --- the pages with the forms to add a team member, KPI, measurement or document -------
+
+
+def _addition_urls(trajectory):
+    kpi = services.kpi_create(
+        actor=trajectory.created_by,
+        trajectory=trajectory,
+        name="Score",
+        unit="punten",
+        direction="lager",
+    )
+    return {
+        "team": (
+            reverse("procurement:team_new", args=[trajectory.pk]),
+            reverse("procurement:team_add", args=[trajectory.pk]),
+        ),
+        "kpi": (
+            reverse("procurement:kpi_new", args=[trajectory.pk]),
+            reverse("procurement:kpi_add", args=[trajectory.pk]),
+        ),
+        "measurement": (
+            reverse("procurement:measurement_new", args=[trajectory.pk, kpi.pk]),
+            reverse("procurement:measurement_record", args=[trajectory.pk, kpi.pk]),
+        ),
+        "document": (
+            reverse("procurement:document_new", args=[trajectory.pk]),
+            reverse("procurement:document_add", args=[trajectory.pk]),
+        ),
+    }
+
+
+def test_the_trajectory_page_links_to_the_addition_pages_and_holds_no_such_form(
+    client, trajectory, alice
+):
+    urls = _addition_urls(trajectory)
+    client.force_login(alice)
+    page = soup(client.get(detail_url(trajectory)))
+    links = {a["href"] for a in page.select("a[href]")}
+    for kind, (page_url, action) in urls.items():
+        assert page_url in links, kind
+        assert page.select(f"form[action='{action}']") == [], kind
+
+
+@pytest.mark.parametrize("kind", ["team", "kpi", "measurement", "document"])
+def test_an_addition_page_gives_editors_its_form_posting_to_the_action(
+    client, trajectory, alice, kind
+):
+    page_url, action = _addition_urls(trajectory)[kind]
+    client.force_login(alice)
+    response = client.get(page_url)
+    assert response.status_code == 200
+    form = soup(response).select_one(f"main form[data-testid={kind}-form]")
+    assert form["action"] == action
+    assert form.select_one("input[name=csrfmiddlewaretoken]") is not None
+    assert form.select("input, select, textarea")
+    assert client.post(page_url).status_code == 405
+
+
+@pytest.mark.parametrize("kind", ["team", "kpi", "measurement", "document"])
+def test_an_addition_page_is_for_editors_only(client, trajectory, kind, dora, bob, charlie):
+    page_url, _action = _addition_urls(trajectory)[kind]
+    response = client.get(page_url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    client.force_login(dora)  # bestuurder of the owner: reads, may not add
+    assert client.get(page_url).status_code == 403
+    client.force_login(bob)  # another organisation of the region: reads, may not add
+    assert client.get(page_url).status_code == 403
+    client.force_login(charlie)  # another region: does not see it
+    assert client.get(page_url).status_code == 404
+
+
+def test_a_kpi_of_another_trajectory_is_not_found_on_the_measurement_page(
+    client, trajectory, alice, alfa
+):
+    other = services.trajectory_create(
+        actor=alice, organisation=alfa, title="Ander traject", procurement_type="dienst"
+    )
+    kpi = services.kpi_create(
+        actor=alice, trajectory=other, name="Score", unit="punten", direction="lager"
+    )
+    client.force_login(alice)
+    url = reverse("procurement:measurement_new", args=[trajectory.pk, kpi.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_a_refused_addition_shows_its_page_again_with_what_was_typed(client, trajectory, alice):
+    urls = _addition_urls(trajectory)
+    client.force_login(alice)
+    kpi = trajectory.kpis.get()
+    response = client.post(
+        urls["measurement"][1],
+        {
+            f"m{kpi.pk}-label": "Contractjaar 1",
+            f"m{kpi.pk}-period_start": "2026-01-01",
+            f"m{kpi.pk}-period_end": "2025-01-01",
+            f"m{kpi.pk}-target": "20",
+        },
+    )
+    assert response.status_code == 400
+    page = soup(response)
+    form = page.select_one("main form[data-testid=measurement-form]")
+    assert form["action"] == urls["measurement"][1]
+    assert form.select_one(f"input[name=m{kpi.pk}-label]")["value"] == "Contractjaar 1"
+    summary = page.select_one("[data-testid=error-summary]")
+    assert summary.select_one(f"a[href='#id_m{kpi.pk}-period_end']") is not None
+    response = client.post(urls["kpi"][1], {"name": "", "unit": "kg"})
+    assert response.status_code == 400
+    form = soup(response).select_one("main form[data-testid=kpi-form]")
+    assert form.select_one("input[name=unit]")["value"] == "kg"
+
+
+def test_a_reader_of_the_page_builds_no_form(client, trajectory, bob, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("a form was built for a reader")
+
+    for name in ("AnswerForm", "PhaseStartForm", "PhaseCompleteForm", "MeasurementForm"):
+        monkeypatch.setattr(forms, name, refuse)
+    client.force_login(bob)
+    assert client.get(detail_url(trajectory)).status_code == 200
+
+
+def test_the_page_reads_the_seeded_reference_data_once_and_again_after_a_change(
+    client, trajectory, alice
+):
+    client.force_login(alice)
+    url = detail_url(trajectory)
+    cold = _queries_once(client, url)
+    warm = _queries_once(client, url)
+    assert warm == cold - 5  # phases, guidance, questions, R-ladder, thresholds
+    phase = trajectory.current_phase
+    phase.goal = "Een nieuw doel voor de eerste fase."
+    phase.save()
+    reference.forget()  # as the seed loader and the admin do
+    page = soup(client.get(url))
+    assert "Een nieuw doel voor de eerste fase." in page.select_one("[data-testid=guidance]").text
+
+
+def _queries_once(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
