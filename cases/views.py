@@ -21,7 +21,7 @@ from cases.models import (
     KnowledgeItem,
     audience_of,
 )
-from kit import history
+from kit import history, uploads
 from procurement.models import Trajectory
 
 
@@ -60,7 +60,18 @@ def _get_visible_case(request, slug) -> Case:
 @login_not_required
 @require_GET
 def case_detail(request, slug):
-    return _render_detail(request, _page_case(request, slug))
+    try:
+        case = _page_case(request, slug)
+    except Http404:
+        # An earlier address of a renamed case leads to its current one, for readers
+        # who may see it (to others it does not exist, as under its current address).
+        moved = (
+            Case.objects.visible_to(request.user).filter(old_slugs__slug=slug).only("slug").first()
+        )
+        if moved is None:
+            raise
+        return redirect(moved, permanent=True)
+    return _render_detail(request, case)
 
 
 def _page_case(request, slug) -> Case:
@@ -353,7 +364,7 @@ def case_attachment(request, slug, pk):
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=f"{attachment.title}{attachment.file.name[attachment.file.name.rfind('.') :]}",
+        filename=uploads.download_name(attachment.title, attachment.file.name),
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -286,6 +286,28 @@ class Case(SourcedModel):
         }
 
 
+class CaseSlug(models.Model):
+    """An earlier address of a case: its slug before the title changed. The old address
+    redirects permanently to the current one, so links and bookmarks keep working."""
+
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("praktijkvoorbeeld"),
+        on_delete=models.CASCADE,
+        related_name="old_slugs",
+    )
+    slug = models.SlugField(_("eerder adres"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("vervangen op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("eerder adres")
+        verbose_name_plural = _("eerdere adressen")
+        ordering = ["case", "-created_at"]
+
+    def __str__(self):
+        return self.slug
+
+
 class CaseStrategy(models.Model):
     """An R-strategy applied in a case, with its own explanation."""
 
