@@ -91,8 +91,14 @@ def case_slug_keep(*, case: Case, old_slug: str, new_slug: str) -> None:
 def _tags(names: list[str]) -> list[Tag]:
     """The keywords of these names, created when new (inside the writer's transaction)."""
     tags = {}
+    limit = Tag._meta.get_field("name").max_length
     for name in names:
-        name = name.strip()[: Tag._meta.get_field("name").max_length]
+        name = name.strip()
+        if len(name) > limit:
+            # Refused, never cut: the form says so first (CaseForm.clean_tag_names).
+            raise ValidationError(
+                _("Een trefwoord mag hoogstens %(limit)d tekens hebben.") % {"limit": limit}
+            )
         slug = slugify(name)
         if slug and slug not in tags:
             tags[slug] = Tag.objects.get_or_create(slug=slug, defaults={"name": name})[0]

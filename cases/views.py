@@ -33,12 +33,17 @@ def case_list(request):
     context = listing.page(request.GET, request.user)
     context["is_htmx"] = bool(request.headers.get("HX-Request"))
     if context["is_htmx"]:
+        # The search box and the checkboxes cannot send a refused value; an htmx
+        # response that is not 2xx would not be shown at all.
         return render(request, "cases/_case_list_parts.html#results", context)
     context.update(
         in_progress=_in_progress(request.user),
         can_create=permissions.can_create_case(request.user),
     )
-    return render(request, "cases/case_list.html", context)
+    # A value the filters cannot use is left out and named at the top of the list,
+    # as the export does (400 on both).
+    status = 400 if context["refused"] else 200
+    return render(request, "cases/case_list.html", context, status=status)
 
 
 def _in_progress(user):
@@ -381,7 +386,12 @@ def case_export(request, file_format):
         raise Http404
     filterset = listing.case_filter(request.GET, request.user)
     if not filterset.is_valid():
-        raise Http404
+        # The same values the list refuses: named, with the export without them.
+        context = {
+            "refused": listing.refused(filterset, request.GET),
+            "file_format": file_format,
+        }
+        return render(request, "cases/case_export_refused.html", context, status=400)
     cases = filterset.qs.order_by("-published_at", "-pk").with_card_data()[: export.LIMIT]
     make = export.csv_response if file_format == "csv" else export.xlsx_response
     response = make(cases)

@@ -107,7 +107,7 @@ TEMPLATES = [
 ]
 
 # Form fields render through our templates (templates/django/forms/) with NL Design classes.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "kit.forms.PortalFormRenderer"
 
 # --- Data ----------------------------------------------------------------------------
 

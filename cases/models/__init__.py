@@ -4,7 +4,10 @@ from .knowledge import KnowledgeItem
 from .library import (
     COMMUNITY,
     LONG_FIELDS,
+    PART_MAX,
     PUBLIC,
+    STORY_MAX,
+    SUMMARY_MAX,
     YEAR_MAX,
     YEAR_MIN,
     Case,
@@ -23,7 +26,10 @@ from .reading import CaseArticle, CaseMark, CaseMarkQuerySet
 __all__ = [
     "COMMUNITY",
     "LONG_FIELDS",
+    "PART_MAX",
     "PUBLIC",
+    "STORY_MAX",
+    "SUMMARY_MAX",
     "YEAR_MAX",
     "YEAR_MIN",
     "Case",
