@@ -94,3 +94,16 @@ class MethodNotAllowedPageMiddleware:
             page["Allow"] = response["Allow"]
             return page
         return response
+
+
+class DutchFirstMiddleware:
+    """The portal of a Dutch community opens in Dutch: the browser's Accept-Language is
+    not read, only the visitor's own choice (the language cookie set by the language
+    switch) counts. Placed before Django's LocaleMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
