@@ -11,6 +11,7 @@ import io
 
 import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings
 
 from cases import facets, seeding, services
 from cases.models import Case
@@ -54,7 +55,9 @@ def beheerder(staff):
 
 
 def _get(client, url, language, **params):
-    return client.get(url, params, headers={"accept-language": language})
+    # The visitor's own choice (the language cookie): the browser's language is not read.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client.get(url, params)
 
 
 def _export_rows(client, language) -> list[list[str]]:
