@@ -96,6 +96,12 @@ class CaseAdmin(SimpleHistoryAdmin):
     # Every change here is a change to a case: it goes to its one owner,
     # services.case_changed (facet counts, stored articles), after the search text.
 
+    def save_model(self, request, obj, form, change):
+        """A slug edited here keeps the old one as an earlier address (it redirects)."""
+        if change and "slug" in form.changed_data:
+            services.case_slug_keep(case=obj, old_slug=form.initial["slug"], new_slug=obj.slug)
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         """After the case and its parts (inlines) are saved."""
         super().save_related(request, form, formsets, change)

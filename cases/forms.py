@@ -2,11 +2,12 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cases import permissions
-from cases.models import Case, Dimension
+from cases.models import PART_MAX, Case, Dimension, Tag
 from kit import uploads
 from procurement.models import RStrategy
 
@@ -20,7 +21,10 @@ class CaseForm(forms.ModelForm):
         label=_("Trefwoorden"),
         required=False,
         max_length=300,
-        help_text=_("Gescheiden door komma's, bijvoorbeeld: meubilair, hergebruik."),
+        help_text=_(
+            "Gescheiden door komma's, bijvoorbeeld: meubilair, hergebruik. "
+            "Elk trefwoord hoogstens 60 tekens."
+        ),
     )
     attachment = forms.FileField(
         label=_("Bijlage toevoegen"),
@@ -88,6 +92,28 @@ class CaseForm(forms.ModelForm):
             uploads.check_upload(upload)
         return upload
 
+    def clean_tag_names(self):
+        """Each keyword fits (a longer one is refused, never cut)."""
+        value = self.cleaned_data.get("tag_names", "")
+        limit = Tag._meta.get_field("name").max_length
+        too_long = [name.strip() for name in value.split(",") if len(name.strip()) > limit]
+        if too_long:
+            raise ValidationError(
+                ngettext(
+                    "Een trefwoord mag hoogstens %(limit)d tekens hebben; "
+                    "maak dit korter: %(names)s",
+                    "Een trefwoord mag hoogstens %(limit)d tekens hebben; "
+                    "maak deze korter: %(names)s",
+                    len(too_long),
+                ),
+                params={
+                    "limit": limit,
+                    "names": ", ".join(f"“{Truncator(name).chars(40)}”" for name in too_long),
+                },
+                code="tag_too_long",
+            )
+        return value
+
     def clean(self):
         data = super().clean()
         region, organisations = data.get("region"), data.get("organisations")
@@ -110,6 +136,7 @@ class StrategyForm(forms.Form):
     explanation = forms.CharField(
         label=_("Hoe is deze strategie toegepast?"),
         required=False,
+        max_length=PART_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     applied = forms.BooleanField(
@@ -145,10 +172,16 @@ class ObstacleForm(forms.Form):
         label=_("Dimensie"), choices=[("", "–"), *Dimension.choices], required=False
     )
     obstacle = forms.CharField(
-        label=_("Obstakel"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Obstakel"),
+        required=False,
+        max_length=PART_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     solution = forms.CharField(
-        label=_("Oplossing"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Oplossing"),
+        required=False,
+        max_length=PART_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def clean(self):
@@ -164,7 +197,10 @@ class ObstacleForm(forms.Form):
 
 class LessonForm(forms.Form):
     text = forms.CharField(
-        label=_("Les"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Les"),
+        required=False,
+        max_length=PART_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -198,7 +234,7 @@ class ReturnForm(forms.Form):
     comment = forms.CharField(
         label=_("Opmerking voor de auteur"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        max_length=PART_MAX,
     )
 
     def clean_comment(self):

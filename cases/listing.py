@@ -40,6 +40,25 @@ def case_filter(params, user) -> filters.CaseFilter:
     return filters.CaseFilter(params, queryset=Case.objects.published_for(user))
 
 
+def refused(filterset, params) -> dict | None:
+    """The values of the query string that the filters could not use (a year `abc`, a
+    search longer than 200 characters), each with its field and Django's message, and
+    the query string without them. The list answers 400 and shows its results without
+    them; the export answers 400 and offers the file without them (cases.views)."""
+    errors = filterset.form.errors
+    if not errors:
+        return None
+    fields = filterset.form.fields
+    items = [
+        {"label": fields[name].label if name in fields else "", "messages": list(messages)}
+        for name, messages in errors.items()
+    ]
+    without = params.copy()
+    for name in [*errors, "na", "pagina"]:
+        without.pop(name, None)
+    return {"items": items, "querystring": without.urlencode()}
+
+
 def _facets(filterset, counts):
     """The facet panels: options with their counts; empty options are left out unless
     chosen, so the panel stays short."""
@@ -127,6 +146,7 @@ def page(params, user) -> dict:
         "sort_chosen": params.get("sorteer", "") in dict(_sorts(searching)),
         "sorts": _sorts(searching),
         "active_filters": _active_filters(params, filterset) if not cases else [],
+        "refused": refused(filterset, params),
     }
 
 

@@ -9,7 +9,14 @@ from cases import services
 from cases.models import Case, CaseLesson, CaseObstacle, CaseStrategy, KnowledgeItem, Tag
 from community.models import Region
 from community.seeding import organisation_by_name, product_category, source_for, text
+from kit.markdown import unwrap
 from procurement.models import Phase
+
+
+def prose(value) -> str:
+    """A seeded text as stored: without the hard line breaks of its source (paragraphs
+    joined, "- " lines a Markdown list), so pages, exports and the search read it whole."""
+    return unwrap(text(value))
 
 
 def load_cases(rows: list[dict]) -> int:
@@ -19,7 +26,7 @@ def load_cases(rows: list[dict]) -> int:
         existing = Case.objects.filter(slug=row["slug"]).first()
         defaults = {
             "title": row["title"],
-            "summary": text(row["summary"]),
+            "summary": prose(row["summary"]),
             "region": Region.objects.get(slug=row["region"]) if row.get("region") else None,
             "sector": text(row.get("sector")),
             "product_category": product_category(row.get("product_category")),
@@ -27,10 +34,10 @@ def load_cases(rows: list[dict]) -> int:
             "procedure": text(row.get("procedure")),
             "special_method": text(row.get("special_method")),
             "award_basis": text(row.get("award_basis")),
-            "context": text(row.get("context")),
-            "approach": text(row.get("approach")),
-            "involved_parties": text(row.get("involved_parties")),
-            "results": text(row.get("results")),
+            "context": prose(row.get("context")),
+            "approach": prose(row.get("approach")),
+            "involved_parties": prose(row.get("involved_parties")),
+            "results": prose(row.get("results")),
             # Seeded cases come from public documents: published and public.
             "status": Case.Status.GEPUBLICEERD,
             "visibility": Case.Visibility.OPENBAAR,
@@ -60,7 +67,7 @@ def load_cases(rows: list[dict]) -> int:
                 case=case,
                 r_level_id=strategy["r"],
                 defaults={
-                    "explanation": text(strategy["explanation"]),
+                    "explanation": prose(strategy["explanation"]),
                     "applied": strategy.get("applied", True),
                 },
             )
@@ -73,8 +80,8 @@ def load_cases(rows: list[dict]) -> int:
                 position=position,
                 defaults={
                     "dimension": obstacle["dimension"],
-                    "obstacle": text(obstacle["obstacle"]),
-                    "solution": text(obstacle.get("solution")),
+                    "obstacle": prose(obstacle["obstacle"]),
+                    "solution": prose(obstacle.get("solution")),
                 },
             )
         case.obstacles.filter(position__gt=len(obstacles)).delete()
@@ -82,7 +89,7 @@ def load_cases(rows: list[dict]) -> int:
         lessons = row.get("lessons") or []
         for position, lesson in enumerate(lessons, start=1):
             CaseLesson.objects.update_or_create(
-                case=case, position=position, defaults={"text": text(lesson)}
+                case=case, position=position, defaults={"text": prose(lesson)}
             )
         case.lessons.filter(position__gt=len(lessons)).delete()
         services.case_search_index(case=case)
@@ -98,7 +105,7 @@ def load_knowledge_items(rows: list[dict], default_source: str | None = None) ->
             defaults={
                 "kind": row["kind"],
                 "title": row["title"],
-                "text": text(row["text"]),
+                "text": prose(row["text"]),
                 "audience": row["audience"],
                 "source": source_for(row.get("source", default_source)),
                 "source_section": text(row.get("source_section")),

@@ -24,6 +24,7 @@ from cases.models import (
     CaseLesson,
     CaseMark,
     CaseObstacle,
+    CaseSlug,
     CaseStrategy,
     Tag,
 )
@@ -47,19 +48,57 @@ class CaseContent:
     lessons: list[str] = field(default_factory=list)
 
 
-def _unique_slug(title: str) -> str:
+def _slug_taken(slug: str, case: Case | None = None) -> bool:
+    """In use as the address of another case, now or earlier (an old address keeps
+    redirecting to its case, so it is never given to another one)."""
+    current = Case.objects.filter(slug=slug)
+    earlier = CaseSlug.objects.filter(slug=slug)
+    if case is not None and case.pk:
+        current = current.exclude(pk=case.pk)
+        earlier = earlier.exclude(case=case)
+    return current.exists() or earlier.exists()
+
+
+def _unique_slug(title: str, case: Case | None = None) -> str:
     base = slugify(title)[:180] or "praktijkvoorbeeld"
     slug = base
-    while Case.objects.filter(slug=slug).exists():
+    while _slug_taken(slug, case):
         slug = f"{base}-{uuid4().hex[:6]}"
     return slug
+
+
+def case_slug_follow_title(*, case: Case, old_title: str) -> None:
+    """A renamed case gets an address from its new title; the old address is kept so it
+    redirects permanently (cases.views.case_detail). Renamed back, it takes its earlier
+    address again. Called by the writer before saving the case."""
+    if case.title == old_title or slugify(case.title)[:180] == slugify(old_title)[:180]:
+        return
+    new_slug = _unique_slug(case.title, case)
+    if new_slug == case.slug:
+        return
+    case_slug_keep(case=case, old_slug=case.slug, new_slug=new_slug)
+    case.slug = new_slug
+
+
+def case_slug_keep(*, case: Case, old_slug: str, new_slug: str) -> None:
+    """Remember `old_slug` as an earlier address of the case, which now lives at
+    `new_slug` (also used by the admin, where the slug is edited by hand)."""
+    CaseSlug.objects.filter(case=case, slug=new_slug).delete()
+    if old_slug and old_slug != new_slug:
+        CaseSlug.objects.get_or_create(slug=old_slug, defaults={"case": case})
 
 
 def _tags(names: list[str]) -> list[Tag]:
     """The keywords of these names, created when new (inside the writer's transaction)."""
     tags = {}
+    limit = Tag._meta.get_field("name").max_length
     for name in names:
-        name = name.strip()[: Tag._meta.get_field("name").max_length]
+        name = name.strip()
+        if len(name) > limit:
+            # Refused, never cut: the form says so first (CaseForm.clean_tag_names).
+            raise ValidationError(
+                _("Een trefwoord mag hoogstens %(limit)d tekens hebben.") % {"limit": limit}
+            )
         slug = slugify(name)
         if slug and slug not in tags:
             tags[slug] = Tag.objects.get_or_create(slug=slug, defaults={"name": name})[0]
@@ -214,8 +253,11 @@ def case_from_trajectory(*, actor, trajectory: Trajectory) -> Case:
 def case_update(*, actor, case: Case, content: CaseContent) -> Case:
     if not permissions.can_edit_case(actor, case):
         raise PermissionDenied
+    # The stored title: a model form has already put the new one on the instance.
+    old_title = Case.objects.filter(pk=case.pk).values_list("title", flat=True).get()
     for name, value in content.fields.items():
         setattr(case, name, value)
+    case_slug_follow_title(case=case, old_title=old_title)
     _place_in_region(case, content.organisations)
     _save(case, actor)
     _write_parts(case, content)

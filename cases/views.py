@@ -21,7 +21,7 @@ from cases.models import (
     KnowledgeItem,
     audience_of,
 )
-from kit import history
+from kit import history, uploads
 from procurement.models import Trajectory
 
 
@@ -33,12 +33,17 @@ def case_list(request):
     context = listing.page(request.GET, request.user)
     context["is_htmx"] = bool(request.headers.get("HX-Request"))
     if context["is_htmx"]:
+        # The search box and the checkboxes cannot send a refused value; an htmx
+        # response that is not 2xx would not be shown at all.
         return render(request, "cases/_case_list_parts.html#results", context)
     context.update(
         in_progress=_in_progress(request.user),
         can_create=permissions.can_create_case(request.user),
     )
-    return render(request, "cases/case_list.html", context)
+    # A value the filters cannot use is left out and named at the top of the list,
+    # as the export does (400 on both).
+    status = 400 if context["refused"] else 200
+    return render(request, "cases/case_list.html", context, status=status)
 
 
 def _in_progress(user):
@@ -60,7 +65,18 @@ def _get_visible_case(request, slug) -> Case:
 @login_not_required
 @require_GET
 def case_detail(request, slug):
-    return _render_detail(request, _page_case(request, slug))
+    try:
+        case = _page_case(request, slug)
+    except Http404:
+        # An earlier address of a renamed case leads to its current one, for readers
+        # who may see it (to others it does not exist, as under its current address).
+        moved = (
+            Case.objects.visible_to(request.user).filter(old_slugs__slug=slug).only("slug").first()
+        )
+        if moved is None:
+            raise
+        return redirect(moved, permanent=True)
+    return _render_detail(request, case)
 
 
 def _page_case(request, slug) -> Case:
@@ -353,7 +369,7 @@ def case_attachment(request, slug, pk):
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=f"{attachment.title}{attachment.file.name[attachment.file.name.rfind('.') :]}",
+        filename=uploads.download_name(attachment.title, attachment.file.name),
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -370,7 +386,12 @@ def case_export(request, file_format):
         raise Http404
     filterset = listing.case_filter(request.GET, request.user)
     if not filterset.is_valid():
-        raise Http404
+        # The same values the list refuses: named, with the export without them.
+        context = {
+            "refused": listing.refused(filterset, request.GET),
+            "file_format": file_format,
+        }
+        return render(request, "cases/case_export_refused.html", context, status=400)
     cases = filterset.qs.order_by("-published_at", "-pk").with_card_data()[: export.LIMIT]
     make = export.csv_response if file_format == "csv" else export.xlsx_response
     response = make(cases)

@@ -47,3 +47,35 @@ def render_markdown(text: str) -> SafeString:
         link_rel="noopener noreferrer nofollow",
     )
     return mark_safe(clean)  # noqa: S308 (sanitised by nh3 above)
+
+
+LIST_ITEM = re.compile(r"^([-*+]|\d+[.)])\s+")
+
+
+def unwrap(text: str) -> str:
+    """Text copied with the hard line breaks of its source (a PDF, a YAML block) as
+    paragraphs and lists: the lines of a paragraph are joined into one; a line starting
+    with "- " (or "* ", "1. ") starts a list item, an indented line after it continues
+    the item, and a list is set off by blank lines so Markdown renders it as a list.
+    Blank lines between paragraphs stay. Used where seeded texts are loaded."""
+    blocks: list[str] = []
+    for chunk in re.split(r"\n[ \t]*\n", (text or "").strip()):
+        # Runs of ("p" | "li", [lines]) in order; a run becomes one block.
+        runs: list[tuple[str, list[str]]] = []
+        for line in chunk.splitlines():
+            stripped = " ".join(line.split())
+            if not stripped:
+                continue
+            kind = runs[-1][0] if runs else None
+            if LIST_ITEM.match(stripped):
+                if kind != "li":
+                    runs.append(("li", []))
+                runs[-1][1].append(stripped)
+            elif kind == "li" and line[:1].isspace():
+                runs[-1][1][-1] += f" {stripped}"
+            elif kind == "p":
+                runs[-1][1].append(stripped)
+            else:
+                runs.append(("p", [stripped]))
+        blocks.extend(("\n" if kind == "li" else " ").join(lines) for kind, lines in runs)
+    return "\n\n".join(blocks)

@@ -1,9 +1,11 @@
 """Project middleware: two-factor authentication for staff, caching rules for pages
-that depend on who is signed in, and the address a request came in on (for mail links)."""
+that depend on who is signed in, the address a request came in on (for mail links), and
+a page for a method a view does not take (405)."""
 
 from django.contrib import messages
 from django.core.exceptions import DisallowedHost
-from django.shortcuts import redirect
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 
@@ -75,3 +77,33 @@ class SiteAddressMiddleware:
             return self.get_response(request)
         finally:
             site.done(token)
+
+
+class MethodNotAllowedPageMiddleware:
+    """A request with a method a view does not take (a GET on an action such as
+    `…/indienen/`) gets a page in the site's layout that says what happened, instead of
+    Django's empty 405 (Django has no handler405). The `Allow` header stays."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if isinstance(response, HttpResponseNotAllowed) and not response.content:
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response["Allow"]
+            return page
+        return response
+
+
+class DutchFirstMiddleware:
+    """The portal of a Dutch community opens in Dutch: the browser's Accept-Language is
+    not read, only the visitor's own choice (the language cookie set by the language
+    switch) counts. Placed before Django's LocaleMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

@@ -3,6 +3,7 @@ dimension, lessons, attachments), keywords, and who may read them."""
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,21 @@ COMMUNITY, PUBLIC = "community", "public"
 def audience_of(user) -> str:
     """The audience a user browses as; cached lists and counts are kept per audience."""
     return COMMUNITY if permissions.is_linked(user) else PUBLIC
+
+
+# Length limits of the texts of a case, shown with each field (kit.limits) and enforced
+# by forms, the admin and the services' full_clean alike.
+SUMMARY_MAX = 1000
+STORY_MAX = 10_000
+PART_MAX = 2000
+
+
+def _limited_text(verbose_name, limit: int, **options) -> models.TextField:
+    """A text field with a maximum length that the model itself checks (a TextField's
+    max_length alone only reaches the form)."""
+    return models.TextField(
+        verbose_name, max_length=limit, validators=[MaxLengthValidator(limit)], **options
+    )
 
 
 # What a list never shows: read only on a case page (and by the search index).
@@ -132,7 +148,7 @@ class Case(SourcedModel):
 
     title = models.CharField(_("titel"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    summary = models.TextField(_("samenvatting"))
+    summary = _limited_text(_("samenvatting"), SUMMARY_MAX)
     organisations = models.ManyToManyField(
         Organisation, verbose_name=_("organisaties"), related_name="cases", blank=True
     )
@@ -171,10 +187,10 @@ class Case(SourcedModel):
     award_basis = models.CharField(
         _("gunningsgrondslag"), max_length=30, choices=AwardBasis.choices, blank=True
     )
-    context = models.TextField(_("context"), blank=True)
-    approach = models.TextField(_("aanpak"), blank=True)
-    involved_parties = models.TextField(_("betrokken partijen"), blank=True)
-    results = models.TextField(_("resultaten"), blank=True)
+    context = _limited_text(_("context"), STORY_MAX, blank=True)
+    approach = _limited_text(_("aanpak"), STORY_MAX, blank=True)
+    involved_parties = _limited_text(_("betrokken partijen"), STORY_MAX, blank=True)
+    results = _limited_text(_("resultaten"), STORY_MAX, blank=True)
     status = models.CharField(
         _("status"), max_length=15, choices=Status.choices, default=Status.CONCEPT
     )
@@ -204,8 +220,9 @@ class Case(SourcedModel):
     tags = models.ManyToManyField(
         Tag, verbose_name=_("trefwoorden"), related_name="cases", blank=True
     )
-    review_comment = models.TextField(
+    review_comment = _limited_text(
         _("opmerking van de beoordelaar"),
+        PART_MAX,
         blank=True,
         help_text=_("Waarom het praktijkvoorbeeld is teruggestuurd."),
     )
@@ -286,6 +303,28 @@ class Case(SourcedModel):
         }
 
 
+class CaseSlug(models.Model):
+    """An earlier address of a case: its slug before the title changed. The old address
+    redirects permanently to the current one, so links and bookmarks keep working."""
+
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("praktijkvoorbeeld"),
+        on_delete=models.CASCADE,
+        related_name="old_slugs",
+    )
+    slug = models.SlugField(_("eerder adres"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("vervangen op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("eerder adres")
+        verbose_name_plural = _("eerdere adressen")
+        ordering = ["case", "-created_at"]
+
+    def __str__(self):
+        return self.slug
+
+
 class CaseStrategy(models.Model):
     """An R-strategy applied in a case, with its own explanation."""
 
@@ -301,7 +340,7 @@ class CaseStrategy(models.Model):
         on_delete=models.PROTECT,
         related_name="case_strategies",
     )
-    explanation = models.TextField(_("toelichting"))
+    explanation = _limited_text(_("toelichting"), PART_MAX)
     applied = models.BooleanField(
         _("toegepast"),
         default=True,
@@ -345,8 +384,8 @@ class CaseObstacle(models.Model):
     )
     dimension = models.CharField(_("dimensie"), max_length=20, choices=Dimension.choices)
     position = models.PositiveSmallIntegerField(_("volgorde"))
-    obstacle = models.TextField(_("obstakel"))
-    solution = models.TextField(_("oplossing"), blank=True)
+    obstacle = _limited_text(_("obstakel"), PART_MAX)
+    solution = _limited_text(_("oplossing"), PART_MAX, blank=True)
 
     class Meta:
         verbose_name = _("obstakel en oplossing")
@@ -371,7 +410,7 @@ class CaseLesson(models.Model):
         Case, verbose_name=_("praktijkvoorbeeld"), on_delete=models.CASCADE, related_name="lessons"
     )
     position = models.PositiveSmallIntegerField(_("volgorde"))
-    text = models.TextField(_("les"))
+    text = _limited_text(_("les"), PART_MAX)
 
     class Meta:
         verbose_name = _("geleerde les")

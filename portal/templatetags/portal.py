@@ -11,3 +11,9 @@ register = template.Library()
 def markdown_filter(text):
     """Render user text (plain or Markdown) as sanitised HTML."""
     return render_markdown(text)
+
+
+@register.filter
+def error_count(form) -> int:
+    """How many messages a form's error summary lists (a field may have several)."""
+    return sum(len(messages) for messages in form.errors.values())

@@ -11,6 +11,7 @@ import io
 
 import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings
 
 from cases import facets, seeding, services
 from cases.models import Case
@@ -54,7 +55,9 @@ def beheerder(staff):
 
 
 def _get(client, url, language, **params):
-    return client.get(url, params, headers={"accept-language": language})
+    # The visitor's own choice (the language cookie): the browser's language is not read.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client.get(url, params)
 
 
 def _export_rows(client, language) -> list[list[str]]:
@@ -124,12 +127,14 @@ def test_an_edit_by_the_service_is_everywhere_at_once(client, commit, kasten, be
     )
     commit(services.case_update, actor=beheerder, case=kasten, content=content)
 
-    assert _seen(client, "kasten", "bureaus", language)["search"]
+    # The address follows the new title (the old one redirects: test_case_slugs.py).
+    assert _seen(client, "bureaus-hergebruikt", "bureaus", language)["search"]
     page = soup(_get(client, URL, language))
-    assert page.select_one("[data-slug=kasten] h3").get_text(strip=True) == "Bureaus hergebruikt"
+    title = page.select_one("[data-slug=bureaus-hergebruikt] h3").get_text(strip=True)
+    assert title == "Bureaus hergebruikt"
     counts = facet_counts(_get(client, URL, language), "sector")
     assert counts == {"gww": 1}
-    detail = soup(_get(client, f"{URL}kasten/", language))
+    detail = soup(_get(client, f"{URL}bureaus-hergebruikt/", language))
     assert detail.select_one("[data-testid=case] h1").get_text() == "Bureaus hergebruikt"
     assert _export_rows(client, language)[1][0] == "Bureaus hergebruikt"
     assert _index_is_true()

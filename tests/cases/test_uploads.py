@@ -215,3 +215,24 @@ def test_the_download_answers_post_with_405(client, alice, alfa):
         client.post(f"/praktijkvoorbeelden/{case.slug}/bijlagen/{attachment.pk}/").status_code
         == 405
     )
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("Foto <b>groen</b>", "Foto groen.png"),
+        ('Plan 1/2: <i>fase</i> "a"', "Plan 1 2 fase a.png"),
+        ("<script></script>", "bijlage.png"),
+    ],
+)
+def test_a_title_with_markup_downloads_under_a_safe_name(client, alice, alfa, title, name):
+    case = CaseFactory(author=alice, organisations=[alfa])
+    attachment = services.case_attachment_add(
+        actor=alice, case=case, upload=_upload("foto.jpg", PNG), title=title
+    )
+    _publish(case, "openbaar")
+
+    response = _download(client, case, attachment)
+
+    assert response.status_code == 200
+    assert f'filename="{name}"' in response["Content-Disposition"]

@@ -161,8 +161,16 @@ def test_publishing_without_the_whole_checklist_answers_400(
 
     assert response.status_code == 400
     page = soup(response)
-    summary = page.select_one("[data-testid=publish-form] [data-testid=error-summary]")
-    assert summary is not None
+    # The problems come first, right under the title (before the case text), focused
+    # when the page opens; not below the whole case in the form.
+    summaries = page.select("[data-testid=error-summary]")
+    assert len(summaries) == 1
+    summary = summaries[0]
+    assert summary.has_attr("autofocus")
+    assert summary.find_previous_sibling("h1") is not None
+    assert summary.find_parent(attrs={"data-testid": "publish-form"}) is None
+    heading = summary.select_one("#foutoverzicht-titel").get_text()
+    assert str(len(summary.select("li"))) in heading  # "Er zijn 3 problemen" above three
     missing = {name for name in CHECKLIST if name not in checklist}
     assert {f"id_{name}" for name in missing} <= set(error_links(page))
     assert all(page.find(id=target) for target in error_links(page))
