@@ -25,6 +25,7 @@ ITEMS = [
     NavItem(_("Praktijkvoorbeelden"), "cases:case_list", lambda user: True),
     NavItem(_("Kennisbank"), "cases:knowledge_list", lambda user: True),
     NavItem(_("Trajecten"), "procurement:trajectory_list", lambda user: user.is_authenticated),
+    NavItem(_("Voortgang"), "reports:dashboard_index", lambda user: user.is_authenticated),
     NavItem(_("Bewaard"), "cases:case_bookmarks", lambda user: user.is_authenticated),
     NavItem(_("Mijn account"), "account_email", lambda user: user.is_authenticated),
     NavItem(_("Tweestapsverificatie"), "mfa_index", lambda user: user.is_authenticated),
