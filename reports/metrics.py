@@ -383,7 +383,7 @@ class CommunityFigure:
 def community_activity(scope: Scope, period: Period, reader=None) -> CommunityFigure:
     """Themegroups, their members, the meetings held in the period and their attendance.
     For an organisation: the groups its people take part in, and its people's presence.
-    Three queries."""
+    Four queries."""
     groups = scope.themegroups()
     members = ThemegroupMembership.objects.filter(themegroup__in=groups.values("pk")).exclude(
         role=ThemegroupMembership.Role.GAST
