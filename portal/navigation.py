@@ -28,6 +28,7 @@ ITEMS = [
     NavItem(_("Themagroepen"), "community:themegroup_list", permissions.is_linked),
     NavItem(_("Organisaties"), "community:organisation_list", lambda user: user.is_authenticated),
     NavItem(_("Afspraken"), "community:agreement_list", lambda user: user.is_authenticated),
+    NavItem(_("Voortgang"), "reports:dashboard_index", lambda user: user.is_authenticated),
     NavItem(_("Bewaard"), "cases:case_bookmarks", lambda user: user.is_authenticated),
     NavItem(_("Mijn account"), "account_email", lambda user: user.is_authenticated),
     NavItem(_("Tweestapsverificatie"), "mfa_index", lambda user: user.is_authenticated),

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("procurement.urls")),
     path("", include("community.urls")),
+    path("", include("reports.urls")),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("health/", views.health_check, name="health"),
     path("taal/", login_not_required(set_language), name="set_language"),

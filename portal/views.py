@@ -12,20 +12,31 @@ from django.views.decorators.http import require_GET
 
 from community.models import Membership
 from portal import health
+from reports import dashboards, metrics
 
 
 @login_not_required
 @require_GET
 def home(request):
-    """Public landing page; for a signed-in user, their start page with their roles."""
+    """Public landing page: the map of participating municipalities and a few public
+    figures (no names, nothing confidential: `reports.metrics.public_figures`); for a
+    signed-in user, their start page with their roles."""
     memberships = []
+    context = {}
     if request.user.is_authenticated:
         memberships = (
             Membership.objects.visible_to(request.user)
             .filter(user=request.user)
             .with_organisation()
         )
-    return render(request, "portal/home.html", {"memberships": memberships})
+    else:
+        scope = metrics.Scope.platform()
+        today = timezone.localdate()
+        context["figures"] = metrics.public_figures(scope, metrics.Period.year(today.year))
+        context["phase_chart"] = dashboards.phase_chart(context["figures"].phases)
+        region_map = dashboards.public_map(scope)
+        context["map"] = region_map if region_map.participating else None
+    return render(request, "portal/home.html", {"memberships": memberships, **context})
 
 
 @login_not_required

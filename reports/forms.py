@@ -1,2 +1,103 @@
-"""Forms of reporting: requesting a report (scope and period) and setting up a scheduled
-one. Field mapping and validation only; the request itself is a service."""
+"""Forms of reporting: the period of a dashboard (a quarter, a year or custom dates) and
+the figure a map is shaded by. Field mapping and validation only."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from reports.metrics import MAP_FIGURES, Period
+
+CUSTOM = "aangepast"
+EARLIEST = datetime.date(2000, 1, 1)
+LONGEST = datetime.timedelta(days=366 * 10)
+
+
+def period_choices(today: datetime.date) -> list[tuple[str, str]]:
+    """This year and the two before, the quarters of this year and last year, and custom
+    dates. Values are stable strings: `jaar-2026`, `kwartaal-2026-3`."""
+    years = [(f"jaar-{y}", str(y)) for y in range(today.year, today.year - 3, -1)]
+    quarters = [
+        (f"kwartaal-{y}-{q}", _("kwartaal %(q)s %(y)s") % {"q": q, "y": y})
+        for y in (today.year, today.year - 1)
+        for q in range(4, 0, -1)
+    ]
+    return [
+        (_("Jaar"), years),
+        (_("Kwartaal"), quarters),
+        (CUSTOM, _("Aangepaste datums")),
+    ]
+
+
+def default_period(today: datetime.date) -> Period:
+    return Period.year(today.year)
+
+
+class PeriodForm(forms.Form):
+    """The period selector (GET). `period` holds the chosen `Period` once valid."""
+
+    periode = forms.ChoiceField(label=_("Periode"), required=False)
+    van = forms.DateField(
+        label=_("Van"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Alleen bij aangepaste datums."),
+    )
+    tot = forms.DateField(
+        label=_("Tot en met"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Alleen bij aangepaste datums."),
+    )
+    kaart = forms.ChoiceField(
+        label=_("Kaart kleurt naar"),
+        required=False,
+        choices=[(key, label) for key, label in MAP_FIGURES.items()],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = timezone.localdate()
+        self.fields["periode"].choices = period_choices(self.today)
+
+    def clean(self):
+        data = super().clean()
+        choice = data.get("periode") or f"jaar-{self.today.year}"
+        if choice == CUSTOM:
+            start, end = data.get("van"), data.get("tot")
+            if "van" in self.errors or "tot" in self.errors:
+                return data
+            if start is None:
+                self.add_error("van", _("Vul de begindatum in."))
+            if end is None:
+                self.add_error("tot", _("Vul de einddatum in."))
+            if start is None or end is None:
+                return data
+            if end < start:
+                self.add_error("tot", _("De einddatum ligt op of na de begindatum."))
+                return data
+            if start < EARLIEST:
+                self.add_error("van", _("Kies een begindatum vanaf 1 januari 2000."))
+                return data
+            if end - start > LONGEST:
+                self.add_error("tot", _("Kies een periode van hoogstens tien jaar."))
+                return data
+            data["period"] = Period(start, end)
+        else:
+            kind, *numbers = choice.split("-")
+            numbers = [int(n) for n in numbers]
+            data["period"] = Period.year(*numbers) if kind == "jaar" else Period.quarter(*numbers)
+        return data
+
+    @property
+    def period(self) -> Period:
+        if self.is_valid():
+            return self.cleaned_data["period"]
+        return default_period(self.today)
+
+    @property
+    def map_figure(self) -> str:
+        if self.is_valid() and self.cleaned_data.get("kaart"):
+            return self.cleaned_data["kaart"]
+        return "trajecten"

@@ -1,3 +1,91 @@
 """Plain predicates of reporting (domain.md §4): who may view which dashboard and request
-which report (inkoper and bestuurder: their own organisation; coordinator: their region;
-staff: all). They build on `community.permissions`, so only active memberships count."""
+which report. Inkopers: their own organisation. Bestuurders: their own organisation and
+its region in aggregate. Coordinators: their region (its organisations and themegroups)
+and the themegroups they coordinate. Staff: all. They build on `community.permissions`,
+so only active memberships count, read once per request.
+
+A scope the reader may not view answers 404 in the views (its existence is not told).
+"""
+
+from django.db.models import Q
+
+from community import permissions as community_permissions
+from community.models import Membership, Organisation, Region, Themegroup, ThemegroupMembership
+
+
+def _staff(user) -> bool:
+    return user.is_authenticated and user.is_staff
+
+
+def _region_ids(user) -> set[int]:
+    """Regions whose dashboard the user may open: coordinated ones, and the regions of
+    the organisations where the user is bestuurder."""
+    return community_permissions.coordinated_region_ids(user) | community_permissions.region_ids(
+        user, roles={Membership.Role.BESTUURDER}
+    )
+
+
+def _coordinated_themegroup_ids(user) -> set[int]:
+    return {
+        pk
+        for pk, role in community_permissions.themegroup_roles(user).items()
+        if role == ThemegroupMembership.Role.COORDINATOR
+    }
+
+
+def can_view_organisation_dashboard(user, organisation) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_staff
+        or organisation.pk in community_permissions.organisation_ids(user)
+        or organisation.region_id in community_permissions.coordinated_region_ids(user)
+    )
+
+
+def can_view_region_dashboard(user, region) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or region.pk in _region_ids(user)
+
+
+def can_view_themegroup_dashboard(user, themegroup) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_staff
+        or themegroup.region_id in community_permissions.coordinated_region_ids(user)
+        or themegroup.pk in _coordinated_themegroup_ids(user)
+    )
+
+
+def dashboard_organisations(user):
+    """The organisations the overview lists: the user's own (for staff too; the others
+    are reached through the region dashboards and their maps)."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        pk__in=sorted(community_permissions.organisation_ids(user))
+    ).select_related("region")
+
+
+def dashboard_regions(user):
+    if _staff(user):
+        return Region.objects.all()
+    if not user.is_authenticated:
+        return Region.objects.none()
+    return Region.objects.filter(pk__in=sorted(_region_ids(user)))
+
+
+def dashboard_themegroups(user):
+    if _staff(user):
+        return Themegroup.objects.select_related("region")
+    if not user.is_authenticated:
+        return Themegroup.objects.none()
+    regions = sorted(community_permissions.coordinated_region_ids(user))
+    groups = sorted(_coordinated_themegroup_ids(user))
+    if not regions and not groups:
+        return Themegroup.objects.none()
+    return Themegroup.objects.filter(Q(region__in=regions) | Q(pk__in=groups)).select_related(
+        "region"
+    )

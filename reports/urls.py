@@ -1,7 +1,24 @@
-"""URLs of reporting. Names are mechanical: `reports:report_detail` ↔ view
-`views.report_detail` ↔ template `reports/report_detail.html`. Included in
-portal/urls.py once it has a page."""
+"""URLs of reporting. Names are mechanical: `reports:dashboard_region` ↔ view
+`views.dashboard_region` ↔ template `reports/dashboard.html` (one template for every
+scope). Themegroup slugs are unique per region only, so its address holds both."""
+
+from django.urls import path
+
+from reports import views
 
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("voortgang/", views.dashboard_index, name="dashboard_index"),
+    path(
+        "voortgang/organisatie/<slug:slug>/",
+        views.dashboard_organisation,
+        name="dashboard_organisation",
+    ),
+    path(
+        "voortgang/themagroep/<slug:region_slug>/<slug:slug>/",
+        views.dashboard_themegroup,
+        name="dashboard_themegroup",
+    ),
+    path("voortgang/regio/<slug:slug>/", views.dashboard_region, name="dashboard_region"),
+]

@@ -1151,6 +1151,30 @@ def _meeting_target(part=None, *, group=False):
             base["pk"] = meeting.pk
         return Target(reverse(route.name, kwargs={**base, **kwargs}), data=data)
 
+
+# --- dashboards (reports): who may view which scope ------------------------------------
+
+# alice (inkoper) and dora (bestuurder) their organisation, dora also the Groene Hart in
+# aggregate; bob (coordinator) the Groene Hart, its organisations and themegroups;
+# charlie and former (now at Charlie) Gemeente Charlie; staff everything.
+DASHBOARD_VIEWERS = {
+    "alfa": {"alice", "dora", "bob", "bob_mfa", "staff_mfa"},
+    "charlie": {"charlie", "former", "staff_mfa"},
+    "groene-hart": {"dora", "bob", "bob_mfa", "staff_mfa"},
+    "gww": {"bob", "bob_mfa", "staff_mfa"},
+}
+
+
+def _dashboard_target(name):
+    def build(world, route):
+        if name == "gww":
+            themegroup = world.fixture("gww")
+            return Target(reverse(route.name, args=[themegroup.region.slug, themegroup.slug]))
+        if name == "groene-hart":
+            return Target(reverse(route.name, args=[world.fixture("groene_hart").slug]))
+        organisation = world.fixture("alfa" if name == "alfa" else "charlie_org")
+        return Target(reverse(route.name, args=[organisation.slug]))
+
     return build
 
 
@@ -1274,6 +1298,11 @@ PNG_UPLOAD = {"document-title": "Verslag"}
 def _upload(world, themegroup):
     upload = SimpleUploadedFile("verslag.png", PNG, content_type="image/png")
     return {}, {"document-file": upload, **PNG_UPLOAD}
+
+
+def views_dashboard(persona, target_name, target):
+    visible = persona in DASHBOARD_VIEWERS[target_name]
+    return _gate(persona, public=False) or Expect(200 if visible else 404)
 
 
 ROUTES.update(
@@ -1479,6 +1508,22 @@ ROUTES.update(
             targets={"link": _digest_link(), "forged": _digest_link(forged=True)},
             get=_unsubscribes,
             post=_unsubscribes,
+        ),
+        "reports:dashboard_index": _page(public=False),
+        "reports:dashboard_organisation": Entry(
+            targets={name: _dashboard_target(name) for name in ("alfa", "charlie")},
+            get=views_dashboard,
+            post=refuses(405, public=False),
+        ),
+        "reports:dashboard_region": Entry(
+            targets={"groene-hart": _dashboard_target("groene-hart")},
+            get=views_dashboard,
+            post=refuses(405, public=False),
+        ),
+        "reports:dashboard_themegroup": Entry(
+            targets={"gww": _dashboard_target("gww")},
+            get=views_dashboard,
+            post=refuses(405, public=False),
         ),
     }
 )

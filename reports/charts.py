@@ -1,0 +1,171 @@
+"""Charts drawn on the server as inline SVG, so the same chart appears on a dashboard and
+in a PDF report: horizontal bar and stacked-bar charts whose geometry is computed here
+once; `templates/reports/_chart.html` draws it with its title, text summary, legend and
+data table.
+
+Accessible by construction: the SVG is `role="img"` labelled by the title and summary,
+every series has a colour that contrasts at least 3:1 with white *and* its own pattern
+(not colour alone), each bar carries its total as text, and the same numbers are in a
+table with a caption.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# (fill colour, pattern) per series. Each colour contrasts ≥ 4.5:1 with white; the
+# patterns (drawn in white over the colour) tell the series apart without colour.
+PALETTE = [
+    ("#1d4f91", "solid"),
+    ("#a14a00", "diagonal"),
+    ("#1f6b3a", "dots"),
+    ("#6b2c91", "cross"),
+    ("#4b5563", "horizontal"),
+]
+
+WIDTH = 640
+LABEL_WIDTH = 220
+VALUE_WIDTH = 48
+BAR_HEIGHT = 22
+GAP = 10
+TOP = 8
+
+
+@dataclass
+class Series:
+    key: str
+    label: str
+    values: list[float]
+    colour: str = ""
+    pattern: str = ""
+
+
+@dataclass
+class Segment:
+    x: float
+    y: float
+    width: float
+    height: float
+    value: float
+    series: Series
+    text_x: float = 0
+    text_y: float = 0
+
+
+@dataclass
+class Bar:
+    label: str
+    y: float
+    total: float
+    segments: list[Segment] = field(default_factory=list)
+    total_x: float = 0
+    text_y: float = 0
+
+
+@dataclass
+class Chart:
+    """A horizontal (stacked) bar chart ready to draw. `chart_id` makes the ids of the
+    title, summary and patterns unique on a page."""
+
+    chart_id: str
+    title: str
+    summary: str
+    categories: list[str]
+    series: list[Series]
+    category_header: str
+    bars: list[Bar] = field(default_factory=list)
+    width: int = WIDTH
+    height: int = 0
+    label_width: int = LABEL_WIDTH
+    label_x: int = LABEL_WIDTH - 8
+    unit: str = ""
+
+    grouped: bool = False
+
+    @property
+    def stacked(self) -> bool:
+        return len(self.series) > 1 and not self.grouped
+
+    @property
+    def has_legend(self) -> bool:
+        return len(self.series) > 1
+
+    @property
+    def rows(self):
+        """The data table: (category, [value per series], total)."""
+        return [
+            (bar.label, [segment.value for segment in bar.segments], bar.total) for bar in self.bars
+        ]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(bar.total for bar in self.bars)
+
+
+def _number(value: float) -> float:
+    return round(value, 1)
+
+
+def bar_chart(
+    *,
+    chart_id: str,
+    title: str,
+    summary: str,
+    categories: list[str],
+    series: list[Series],
+    category_header: str,
+    grouped: bool = False,
+    unit: str = "",
+) -> Chart:
+    """A bar chart (one series), a stacked bar chart (several series that add up to a
+    whole) or, with `grouped`, bars side by side (several series to compare, such as
+    R-ambition against R-achieved): one band per category, scaled to the largest bar."""
+    for index, one in enumerate(series):
+        one.colour, one.pattern = PALETTE[index % len(PALETTE)]
+        if len(one.values) != len(categories):
+            raise ValueError("Every series has one value per category.")
+    chart = Chart(
+        chart_id=chart_id,
+        title=title,
+        summary=summary,
+        categories=categories,
+        series=series,
+        category_header=category_header,
+        grouped=grouped and len(series) > 1,
+        unit=unit,
+    )
+    totals = [sum(one.values[i] for one in series) for i in range(len(categories))]
+    if chart.grouped:
+        largest = max((v for one in series for v in one.values), default=0) or 1
+        sub = max(12, BAR_HEIGHT * 2 // len(series))
+        band = sub * len(series)
+    else:
+        largest = max(totals, default=0) or 1
+        sub = band = BAR_HEIGHT
+    plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    for index, label in enumerate(categories):
+        y = TOP + index * (band + GAP)
+        bar = Bar(label=label, y=y, total=totals[index], text_y=_number(y + band / 2 + 5))
+        x = LABEL_WIDTH
+        for position, one in enumerate(series):
+            value = one.values[index]
+            width = plot * value / largest
+            segment_y = y + position * sub if chart.grouped else y
+            segment = Segment(
+                x=_number(x),
+                y=_number(segment_y),
+                width=_number(width),
+                height=sub,
+                value=value,
+                series=one,
+            )
+            if chart.grouped:
+                segment.text_x = _number(x + width + 6)
+                segment.text_y = _number(segment_y + sub / 2 + 4)
+            else:
+                x += width
+            bar.segments.append(segment)
+        bar.total_x = _number(x + 6)
+        chart.bars.append(bar)
+    chart.height = TOP * 2 + len(categories) * (band + GAP)
+    return chart
