@@ -18,12 +18,17 @@ from functools import partial
 from django.core import signing
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community import extensions, mails
-from community.models import DigestDelivery, Membership, ThemegroupMembership
+from community.models import (
+    DigestDelivery,
+    Meeting,
+    MeetingAction,
+    Membership,
+    ThemegroupMembership,
+)
 from kit.site import site_url
 
 UNSUBSCRIBE_SALT = "community.digest.unsubscribe"
@@ -60,11 +65,54 @@ def _moment(day: date) -> datetime:
 
 
 def news(themegroup_ids, start: date, end: date) -> dict[int, list[DigestItem]]:
-    """What is new per themegroup in [start, end): its new members, then what the
+    """What is new per themegroup in [start, end): meetings planned or changed, open
+    actions due in the coming period of the same length, new members, then what the
     providers of the ``digest_items`` hook add (each answers {themegroup id: [items]}
-    for all groups at once)."""
+    for all groups at once). A fixed number of queries, whatever the number of groups."""
     since, until = _moment(start), _moment(end)
     found = defaultdict(list)
+    base = site_url()
+    changed = dict(
+        Meeting.history.filter(
+            themegroup_id__in=themegroup_ids, history_date__gte=since, history_date__lt=until
+        )
+        .order_by("id", "-history_date")
+        .values_list("id", "history_type")
+    )  # the earliest change of each meeting in the period wins: "+" when it was new
+    for meeting in (
+        Meeting.objects.filter(pk__in=changed)
+        .select_related("themegroup__region")
+        .order_by("starts_at")
+    ):
+        found[meeting.themegroup_id].append(
+            DigestItem(
+                kind=_("Nieuwe bijeenkomst")
+                if changed[meeting.pk] == "+"
+                else _("Gewijzigde bijeenkomst"),
+                title=meeting.title,
+                url=base + meeting.get_absolute_url(),
+                when=timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M"),
+            )
+        )
+    due = (
+        MeetingAction.objects.filter(
+            meeting__themegroup__in=themegroup_ids,
+            due_on__gte=end,
+            due_on__lt=end + (end - start),
+        )
+        .exclude(status=MeetingAction.Status.AFGEROND)
+        .select_related("meeting__themegroup__region", "owner")
+        .order_by("due_on", "pk")
+    )
+    for action in due:
+        found[action.meeting.themegroup_id].append(
+            DigestItem(
+                kind=_("Actie van %(owner)s") % {"owner": action.owner.full_name},
+                title=action.title,
+                url=base + action.meeting.get_absolute_url(),
+                when=action.due_on.isoformat(),
+            )
+        )
     joined = (
         ThemegroupMembership.objects.filter(
             themegroup__in=themegroup_ids, joined_at__gte=since, joined_at__lt=until
@@ -78,7 +126,7 @@ def news(themegroup_ids, start: date, end: date) -> dict[int, list[DigestItem]]:
             DigestItem(
                 kind=_("Nieuw lid"),
                 title=place.user.full_name,
-                url=site_url() + reverse("community:digest_settings"),
+                url=base + place.themegroup.get_absolute_url(),
                 when=timezone.localdate(place.joined_at).isoformat(),
             )
         )

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_POST
 from community import extensions, forms, permissions, services
 from community.models import (
     LearningGoal,
-    Meeting,
     Membership,
     Themegroup,
     ThemegroupAnnouncement,
@@ -27,9 +26,9 @@ from community.models import (
     ThemegroupJoinRequest,
     ThemegroupMembership,
 )
+from community.views import meetings
 
 ANNOUNCEMENTS_SHOWN = 10
-MEETINGS_SHOWN = 5
 ROLE_ORDER = Case(
     When(role=ThemegroupMembership.Role.COORDINATOR, then=Value(0)),
     When(role=ThemegroupMembership.Role.LID, then=Value(1)),
@@ -96,21 +95,6 @@ def themegroup_list(request):
     return render(request, "community/themegroup_list.html", {"regions": regions.items()})
 
 
-def _meetings(themegroup) -> dict:
-    """Upcoming and past meetings, titles and dates only (the meeting pages are another
-    part's; `community/_themegroup_meetings.html` draws them)."""
-    now = timezone.now()
-    meetings = Meeting.objects.filter(themegroup=themegroup).only("title", "starts_at")
-    return {
-        "upcoming_meetings": list(
-            meetings.filter(starts_at__gte=now).order_by("starts_at")[:MEETINGS_SHOWN]
-        ),
-        "past_meetings": list(
-            meetings.filter(starts_at__lt=now).order_by("-starts_at")[:MEETINGS_SHOWN]
-        ),
-    }
-
-
 def render_detail(request, themegroup, status=200, **bound):
     """The group's page; `bound` holds a form with errors when an action failed."""
     user = request.user
@@ -130,7 +114,8 @@ def render_detail(request, themegroup, status=200, **bound):
         "learning_goals": list(LearningGoal.objects.filter(themegroup=themegroup)),
         "sections": extensions.call("themegroup_sections", user, themegroup),
         "action_error": bound.get("action_error"),
-        **_meetings(themegroup),
+        # Upcoming and past meetings and the open actions: the meeting pages' part.
+        **meetings.themegroup_meetings_context(user, themegroup),
     }
     if context["can_join"]:
         context["pending_request"] = ThemegroupJoinRequest.objects.filter(

@@ -371,8 +371,10 @@ def publish_publicly(page, log_in, bob, slug):
 
     assert status == 400, f"publishing without the checklist answered {status}"
     expect(case_status(page)).to_have_attribute("data-status", "ingediend")
-    summary = publish_form.locator(ERROR_SUMMARY)
+    # The problems stand right under the case title, focused, linked to the fields.
+    summary = page.locator(ERROR_SUMMARY)
     expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
     for field in ("no_contract_values", "no_running_tender_suppliers", "no_personal_data"):
         expect(summary.locator(f'a[href="#id_{field}"]')).to_have_count(1)
     assert_accessible(page)

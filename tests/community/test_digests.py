@@ -17,7 +17,7 @@ from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
 from community import digests, mails, tasks
-from community.models import DigestDelivery, ThemegroupMembership
+from community.models import DigestDelivery, Meeting, ThemegroupMembership
 from tests import factories
 from tests.cases.factories import CaseFactory
 
@@ -353,3 +353,55 @@ def test_the_settings_page_reads_in_constant_queries(client, places, alice):
         group = factories.ThemegroupFactory(region=places["gww"].region, slug=f"extra-{n}")
         factories.ThemegroupMembershipFactory(themegroup=group, user=alice)
     assert queries() == few
+
+
+def test_a_new_member_links_to_the_group_page(run, places, gww, dora, alice, mailoutbox):
+    factories.ThemegroupMembershipFactory(
+        themegroup=gww, user=dora, joined_at=at(MONDAY - timedelta(days=2))
+    )
+
+    run()
+
+    body = {message.to[0]: message.body for message in mailoutbox}[alice.email]
+    assert gww.get_absolute_url() in body
+
+
+def test_members_find_their_digest_choice_on_the_group_page(client, places, gww, alice, charlie):
+    client.force_login(alice)
+    page = BeautifulSoup(client.get(gww.get_absolute_url()).content, "html.parser")
+    link = page.select_one("[data-testid=digest-settings-link]")
+    assert link["href"] == reverse("community:digest_settings")
+
+
+def test_meetings_planned_or_changed_and_actions_due_are_news(
+    run, places, gww, alice, bob, mailoutbox
+):
+    old = factories.MeetingFactory(themegroup=gww, title="Voorjaarsoverleg")
+    Meeting.history.filter(id=old.pk).update(history_date=at(MONDAY - timedelta(days=20)))
+    old.location = "Woerden"
+    old.save()
+    new = factories.MeetingFactory(themegroup=gww, title="Najaarsoverleg")
+    Meeting.history.filter(id=new.pk).update(history_date=at(MONDAY - timedelta(days=3)))
+    Meeting.history.filter(id=old.pk, history_type="~").update(
+        history_date=at(MONDAY - timedelta(days=2))
+    )
+    done = factories.MeetingActionFactory(
+        meeting=old, owner=bob, title="Bestek delen", due_on=MONDAY + timedelta(days=2)
+    )
+    done.status = "afgerond"
+    done.save()
+    factories.MeetingActionFactory(
+        meeting=old, owner=bob, title="Marktconsultatie plannen", due_on=MONDAY + timedelta(days=2)
+    )
+    factories.MeetingActionFactory(
+        meeting=old, owner=bob, title="Later", due_on=MONDAY + timedelta(days=9)
+    )
+
+    run()
+
+    body = {message.to[0]: message.body for message in mailoutbox}[alice.email]
+    assert "Nieuwe bijeenkomst: Najaarsoverleg" in body
+    assert "Gewijzigde bijeenkomst: Voorjaarsoverleg" in body
+    assert "Marktconsultatie plannen" in body
+    assert "Bestek delen" not in body  # done
+    assert "Later" not in body  # due after the coming week

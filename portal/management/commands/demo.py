@@ -104,6 +104,7 @@ class Command(BaseCommand):
         people = _yaml("people.yaml")
         self._people(people)
         self._themegroups(people["themegroups"], actor=self._user(people["actor"]))
+        self._digests(people.get("digests", []))
         self._trajectories(_yaml("trajectories.yaml")["trajectories"])
         self._maturity(_yaml("maturity.yaml"))
         self._meetings(_yaml("meetings.yaml"))
@@ -169,6 +170,19 @@ class Command(BaseCommand):
                     community_services.themegroup_member_add(
                         actor=actor, themegroup=themegroup, user=user, role=member["role"]
                     )
+
+    def _digests(self, rows: list[dict]) -> None:
+        """Each person's choice of member digest for a group (default weekly)."""
+        for row in rows:
+            user = self._user(row["user"])
+            place = _get(
+                ThemegroupMembership,
+                user=user,
+                themegroup__region__slug=row["region"],
+                themegroup__slug=row["themegroup"],
+            )
+            if place.digest != row["digest"]:
+                community_services.digest_set(actor=user, place=place, digest=row["digest"])
 
     # --- meetings of the themegroups ----------------------------------------------------
 
