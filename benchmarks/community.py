@@ -2,8 +2,11 @@
 
 Sizes are members. At 10k: 300 themegroups (one per 33 members) over the seeded
 regions, each member in one to three groups with a digest setting (weekly mostly), 5k
-meetings (one per two members) with an agenda and registrations, and cases published
-with a themegroup in the week before the digest day. Besides the pages, every size
+meetings (one per two members) with an agenda, registrations and ten actions each (50k
+actions), and cases published with a themegroup in the week before the digest day. The
+member reads as an inkoper with a place in every group of their region: `themegroup`
+opens a different group's page and `meeting` a different meeting's page on every
+request (targets: ≤ 5× the floor, ≤ 1.5× their ratio at the first size). Every size also
 times one run of the member digest (`community.digests.digests_make` on a Monday, so
 the daily and the weekly digests are both due), with its mails rendered and delivered
 to Django's in-memory mailbox, then runs it again to show that nothing is sent twice.
@@ -29,8 +32,10 @@ from community.models import (
     Attendance,
     DigestDelivery,
     Meeting,
+    MeetingAction,
     Membership,
     Organisation,
+    Region,
     Themegroup,
     ThemegroupMembership,
     User,
@@ -39,7 +44,11 @@ from community.models import (
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DIGEST_DAY = date(2026, 11, 30)  # a Monday: daily and weekly digests are due
 MEMBERS_PER_GROUP = 33
+MIN_GROUPS = 40  # enough groups in the member's region for every round to open another
 MEETINGS_PER_MEMBER = 0.5
+ACTIONS_PER_MEETING = 10
+PAGE_MEDIAN = 5
+GROWTH = 1.5
 CASES_PER_MEMBER = 0.05
 DIGEST_SHARES = [("wekelijks", 0.6), ("dagelijks", 0.25), ("geen", 0.15)]
 DIGEST_SECONDS = 60
@@ -49,7 +58,7 @@ IN_MEMORY = {
 
 
 class Community(harness.Suite):
-    """The member digest run (and the settings page) as the community grows."""
+    """The themegroup and meeting pages and the member digest run as the community grows."""
 
     name = "community"
 
@@ -59,6 +68,7 @@ class Community(harness.Suite):
             Organisation.objects.filter(region__isnull=False).values_list("pk", "region_id")
         )
         organisation = Organisation.objects.get(pk=self.organisations[0][0])
+        self.member_region = organisation.region_id
         self.member_user = people.member(organisation=organisation)
         self.member = Client()
         self.member.force_login(self.member_user)
@@ -69,7 +79,7 @@ class Community(harness.Suite):
         started = time.perf_counter()
         rng = bench.rng
         count = size - self.loaded
-        wanted_groups = max(3, size // MEMBERS_PER_GROUP)
+        wanted_groups = max(MIN_GROUPS, size // MEMBERS_PER_GROUP)
         regions = sorted({region for _organisation, region in self.organisations})
         new_groups = [
             Themegroup(
@@ -81,6 +91,15 @@ class Community(harness.Suite):
             for n in range(len(self.groups), wanted_groups)
         ]
         self.groups += Themegroup.objects.bulk_create(new_groups, batch_size=bench.batch_size)
+        # The member has a place in every group of their region (sees members, documents).
+        ThemegroupMembership.objects.bulk_create(
+            [
+                ThemegroupMembership(themegroup=group, user=self.member_user, digest="geen")
+                for group in self.groups
+                if group.region_id == self.member_region
+            ],
+            ignore_conflicts=True,
+        )
         users = User.objects.bulk_create(
             [
                 User(email=f"lid{self.loaded + n}@bench.example", full_name=f"Lid {n}")
@@ -114,11 +133,19 @@ class Community(harness.Suite):
         self._cases(bench, int(count * CASES_PER_MEMBER))
         self.loaded = size
         harness.vacuum_analyze(
-            User, Membership, Themegroup, ThemegroupMembership, Meeting, AgendaItem, Attendance
+            User,
+            Membership,
+            Themegroup,
+            ThemegroupMembership,
+            Meeting,
+            AgendaItem,
+            Attendance,
+            MeetingAction,
         )
         bench.line(
             f"  {count} members, {len(self.groups)} themegroups, "
-            f"{Meeting.objects.count()} meetings, {Case.objects.count()} cases "
+            f"{Meeting.objects.count()} meetings, {MeetingAction.objects.count()} actions, "
+            f"{Case.objects.count()} cases "
             f"in {time.perf_counter() - started:.1f} s"
         )
 
@@ -142,6 +169,21 @@ class Community(harness.Suite):
                 AgendaItem(meeting=meeting, position=position, title=f"Agendapunt {position}")
                 for meeting in meetings
                 for position in range(1, 4)
+            ],
+            batch_size=bench.batch_size,
+        )
+        statuses = [status for status, _label in MeetingAction.Status.choices]
+        MeetingAction.objects.bulk_create(
+            [
+                MeetingAction(
+                    meeting=meeting,
+                    title=f"Actie {position} van {meeting.title}",
+                    owner=rng.choice(users),
+                    due_on=meeting.starts_at.date() + timedelta(days=rng.randint(7, 90)),
+                    status=rng.choice(statuses),
+                )
+                for meeting in meetings
+                for position in range(ACTIONS_PER_MEETING)
             ],
             batch_size=bench.batch_size,
         )
@@ -176,8 +218,38 @@ class Community(harness.Suite):
         )
 
     def scenarios(self, bench, size):
+        own = [group for group in self.groups if group.region_id == self.member_region]
+        region_slug = Region.objects.get(pk=self.member_region).slug
+        meetings = list(
+            Meeting.objects.filter(themegroup__region=self.member_region).values_list(
+                "pk", "themegroup__slug"
+            )
+        )
+
+        def themegroup_url(rng):
+            group = rng.choice(own)
+            return reverse("community:themegroup_detail", args=[region_slug, group.slug])
+
+        def meeting_url(rng):
+            pk, slug = rng.choice(meetings)
+            return reverse("community:meeting_detail", args=[region_slug, slug, pk])
+
         return [
             harness.floor_scenario("floor", self.member),
+            harness.Scenario(
+                "themegroup",
+                self.member,
+                themegroup_url,
+                median_at_most=PAGE_MEDIAN,
+                growth_at_most=GROWTH,
+            ),
+            harness.Scenario(
+                "meeting",
+                self.member,
+                meeting_url,
+                median_at_most=PAGE_MEDIAN,
+                growth_at_most=GROWTH,
+            ),
             harness.Scenario(
                 "digest_settings",
                 self.member,

@@ -36,4 +36,11 @@ def test_the_digest_run_sends_each_digest_once(small_run):
 def test_it_prints_every_scenario_at_every_size(small_run):
     for size in (60, 120):
         assert f"== {size} community" in small_run
-    assert small_run.count("digest_settings") >= 2
+    for scenario in ("themegroup", "meeting", "digest_settings"):
+        assert small_run.count(f"  {scenario}") >= 2, scenario
+
+
+def test_the_pages_have_targets(small_run):
+    for scenario in ("themegroup", "meeting"):
+        assert re.search(rf"[✔✘] {scenario}: median .* \(target ≤ 5×\)", small_run), scenario
+        assert re.search(rf"[✔✘] {scenario}: ratio .* \(target ≤ 1.5×\)", small_run), scenario
