@@ -2,41 +2,27 @@
 which staff edit in the admin. Made only when missing, so a staff change stays as it is;
 nothing is removed when migrating back."""
 
-from django.db import migrations, models
-from django.utils import timezone
+from django.db import migrations
+
+from kit import beat
 
 NAME = "community-member-digests"
 TASK = "community.tasks.digests_send"
 # Every day at 07:00 Dutch time: the daily digests every day, the weekly ones on Mondays.
-SEVEN_AM = {
-    "minute": "0",
-    "hour": "7",
-    "day_of_week": "*",
-    "day_of_month": "*",
-    "month_of_year": "*",
-    "timezone": "Europe/Amsterdam",
-}
+SEVEN_AM = beat.daily_at(7)
 
 
 def schedule_digests(apps, schema_editor):
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTasks = apps.get_model("django_celery_beat", "PeriodicTasks")
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    if PeriodicTask.objects.filter(models.Q(name=NAME) | models.Q(task=TASK)).exists():
-        return
-    crontab = CrontabSchedule.objects.filter(**SEVEN_AM).order_by("pk").first()
-    if crontab is None:
-        crontab = CrontabSchedule.objects.create(**SEVEN_AM)
-    PeriodicTask.objects.create(
+    beat.schedule(
+        apps,
         name=NAME,
         task=TASK,
-        crontab=crontab,
+        crontab=SEVEN_AM,
         description=(
             "Maakt de samenvattingen voor de leden van themagroepen: elke dag de dagelijkse, "
             "op maandag de wekelijkse; één e-mail per persoon en periode."
         ),
     )
-    PeriodicTasks.objects.update_or_create(ident=1, defaults={"last_update": timezone.now()})
 
 
 class Migration(migrations.Migration):
