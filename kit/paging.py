@@ -22,6 +22,8 @@ def cursor_decode(value: str, *, salt: str) -> tuple[str, int] | None:
         return None
     if not isinstance(sort_value, str) or type(pk) is not int or not 0 < pk < 2**63:
         return None
+    if "\x00" in sort_value:  # no stored text holds one: PostgreSQL refuses it
+        return None
     return sort_value, pk
 
 

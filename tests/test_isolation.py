@@ -1127,6 +1127,8 @@ def _group_target(name, part=None):
         )
         return Target(url, themegroup=themegroup, data=data)
 
+    return build
+
 
 # --- meetings of a themegroup ------------------------------------------------------------
 
@@ -1150,6 +1152,8 @@ def _meeting_target(part=None, *, group=False):
         if not group:
             base["pk"] = meeting.pk
         return Target(reverse(route.name, kwargs={**base, **kwargs}), data=data)
+
+    return build
 
 
 # --- dashboards (reports): who may view which scope ------------------------------------
@@ -1187,6 +1191,8 @@ def _in_group(who: dict[str, set[str]], success: Expect) -> Rule:
         if persona not in GROUP_READERS:
             return Expect(404)
         return success if persona in who[target_name] else Expect(403)
+
+    return rule
 
 
 def _meeting_rule(who: set[str], success: Expect | None = None, *, public=False) -> Rule:

@@ -118,7 +118,7 @@ def test_the_page_per_persona(as_persona, group, persona, gina, olga, staff_mfa)
     assert [c.get_text(strip=True) for c in page.select("[data-testid=coordinator]")] == [
         "Bob Bakker"
     ]
-    assert page.select("[data-testid=meetings]")
+    assert page.select("[data-testid=themegroup-meetings]")
     if member:
         emails = {row["data-email"] for row in page.select("[data-testid=member]")}
         assert emails == {"alice@alfa.example", "bob@beta.example", gina.email}
@@ -158,8 +158,10 @@ def test_the_page_shows_upcoming_and_past_meetings(client, alice, group):
 
     page = soup(client.get(url("themegroup_detail", group)))
 
-    assert "Voorjaarssessie" in page.select_one("[data-testid=upcoming-meeting]").get_text()
-    assert "Kick-off" in page.select_one("[data-testid=past-meeting]").get_text()
+    upcoming = page.select_one("[data-testid=upcoming-meetings]")
+    past = page.select_one("[data-testid=past-meetings]")
+    assert [a.get_text(strip=True) for a in upcoming.select("a")] == ["Voorjaarssessie"]
+    assert [a.get_text(strip=True) for a in past.select("a")] == ["Kick-off"]
 
 
 def test_the_page_reads_a_constant_number_of_queries(
