@@ -35,10 +35,15 @@ class AccountAdapter(DefaultAccountAdapter):
         transaction.on_commit(lambda: tasks.account_mail_send.delay(**data), robust=True)
 
     def confirm_email(self, request, email_address) -> bool:
-        """Verify the address; if the visitor came through a themegroup invitation for
-        exactly this address (its token is in the session), take the place it offers.
-        An invitation that can no longer be used makes nothing; its page says why."""
+        """Verify the address and announce the person's requests for an organisation to
+        the coordinators (`services.membership_requests_announce`). If the visitor came
+        through a themegroup invitation for exactly this address (its token is in the
+        session), take the place it offers. An invitation that can no longer be used
+        makes nothing; its page says why."""
         confirmed = super().confirm_email(request, email_address)
+        if confirmed and email_address.email.lower() == email_address.user.email.lower():
+            # Requests for an organisation made at sign-up reach the coordinators now.
+            services.membership_requests_announce(user=email_address.user)
         token = request.session.get(INVITATION_SESSION_KEY) if request else None
         if confirmed and token:
             invitation = ThemegroupInvitation.objects.filter(

@@ -15,6 +15,7 @@ from community.models import (
     Meeting,
     MeetingAction,
     Membership,
+    MembershipRequest,
     Organisation,
     OrganisationMaturity,
     ProductCategory,
@@ -204,6 +205,18 @@ class ThemegroupJoinRequestAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "themegroup__region"]
     search_fields = ["user__email", "user__full_name", "themegroup__name"]
     readonly_fields = ["decided_by", "decided_at"]
+
+
+@admin.register(MembershipRequest)
+class MembershipRequestAdmin(SimpleHistoryAdmin):
+    """Read here; decided in the portal's queue (/organisaties/aanvragen/), which makes the
+    membership and mails the applicant."""
+
+    list_display = ["user", "organisation", "role", "status", "created_at", "decided_by"]
+    list_filter = ["status", "organisation__region"]
+    search_fields = ["user__email", "user__full_name", "organisation__name"]
+    readonly_fields = ["decided_by", "decided_at"]
+    autocomplete_fields = ["user", "organisation"]
 
 
 @admin.register(ThemegroupAnnouncement)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from community import permissions
+from community import permissions, services
 from community.models import (
     Attendance,
     Commitment,
@@ -12,6 +12,7 @@ from community.models import (
     Meeting,
     MeetingAction,
     Membership,
+    MembershipRequest,
     Organisation,
     OrganisationMaturity,
     ParticipantType,
@@ -21,20 +22,105 @@ from community.models import (
 )
 
 
-class SignupForm(forms.Form):
-    """Extra fields on allauth's sign-up form: the person's full name."""
+def grouped_organisation_choices(organisations, empty_label):
+    """Choices for a select of organisations grouped by region (an <optgroup> each)."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for organisation in organisations:
+        groups.setdefault(organisation.region.name, []).append((organisation.pk, organisation.name))
+    return [("", empty_label), *groups.items()]
+
+
+class OrganisationRequestFields(forms.Form):
+    """The organisation a person asks to be linked to, and the role they ask for. A
+    coordinator role is given only by staff, so it is not offered."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisatie"), queryset=Organisation.objects.none()
+    )
+    role = forms.ChoiceField(
+        label=_("Gevraagde rol"),
+        choices=MembershipRequest.Role.choices,
+        initial=MembershipRequest.Role.INKOPER,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Inkopers werken aan trajecten en praktijkvoorbeelden; bestuurders volgen de voortgang."
+        ),
+    )
+    empty_label = _("Kies uw organisatie")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = services.requestable_organisations()
+        field = self.fields["organisation"]
+        field.queryset = organisations
+        field.choices = grouped_organisation_choices(organisations, self.empty_label)
+
+
+class SignupForm(OrganisationRequestFields):
+    """Extra fields on allauth's sign-up form: the person's full name and, optionally,
+    the organisation they ask to be linked to. The request is made here and waits for a
+    coordinator of the organisation's region; it grants nothing until approved."""
 
     full_name = forms.CharField(
         label=_("Volledige naam"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
+    empty_label = _("Nog geen organisatie (later aanvragen)")
 
-    field_order = ["full_name", "email", "password1", "password2"]
+    field_order = ["full_name", "email", "password1", "password2", "organisation", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].required = False
+        self.fields["organisation"].help_text = _(
+            "Een coördinator van de regio van uw organisatie keurt de koppeling goed. Tot "
+            "dan ziet u alleen wat openbaar is."
+        )
 
     def signup(self, request, user):
         user.full_name = self.cleaned_data["full_name"]
         user.save(update_fields=["full_name"])
+        if organisation := self.cleaned_data.get("organisation"):
+            services.membership_request_create(
+                actor=user, organisation=organisation, role=self.cleaned_data["role"]
+            )
+
+
+class MembershipRequestForm(OrganisationRequestFields):
+    """Ask to be linked to an organisation (the page "Organisatie aanvragen")."""
+
+    motivation = forms.CharField(
+        label=_("Toelichting (niet verplicht)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bijvoorbeeld uw functie of afdeling: dat helpt de coördinator."),
+    )
+
+
+class MembershipRequestDecisionForm(forms.Form):
+    """Approve or decline a request; a decline needs a reason, which the applicant reads.
+    Each request in the queue has its own form (prefix), so ids stay unique."""
+
+    decision = forms.ChoiceField(
+        choices=[("goedkeuren", _("Goedkeuren")), ("afwijzen", _("Afwijzen"))]
+    )
+    decline_reason = forms.CharField(
+        label=_("Reden bij afwijzen"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "afwijzen" and not data.get("decline_reason", "").strip():
+            self.add_error(
+                "decline_reason",
+                _("Geef de reden van de afwijzing; de aanvrager leest die."),
+            )
+        return data
 
 
 class InvitationForm(forms.Form):

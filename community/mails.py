@@ -14,6 +14,7 @@ from community.models import (
     DigestDelivery,
     MeetingReminder,
     Membership,
+    MembershipRequest,
     ThemegroupInvitation,
     ThemegroupJoinRequest,
     User,
@@ -63,6 +64,75 @@ def join_request_decision_send(*, join_request_id: int) -> bool:
         "themegroup_join_approved" if approved else "themegroup_join_declined",
         {"join_request": join_request, "themegroup": join_request.themegroup},
         join_request.user.email,
+    )
+    return True
+
+
+def region_coordinators(region_id: int | None) -> list[User]:
+    """The active accounts holding an active coordinator membership in the region."""
+    if region_id is None:
+        return []
+    coordinating = (
+        Membership.objects.active()
+        .filter(role=Membership.Role.COORDINATOR, organisation__region=region_id)
+        .values("user")
+    )
+    return list(
+        User.objects.filter(pk__in=coordinating, is_active=True).exclude(email="").order_by("pk")
+    )
+
+
+def membership_request_received_send(*, request_id: int) -> int:
+    """Mail each coordinator of the organisation's region that a request waits in their
+    queue (one message each), while it is still open. Returns the number sent."""
+    membership_request = (
+        MembershipRequest.objects.select_related("user", "organisation", "organisation__region")
+        .filter(pk=request_id, status=MembershipRequest.Status.OPEN)
+        .first()
+    )
+    if membership_request is None:
+        return 0
+    context = {
+        "membership_request": membership_request,
+        "site_url": settings.SITE_URL,
+        "queue_url": settings.SITE_URL + reverse("community:membership_request_list"),
+    }
+    messages = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for coordinator in region_coordinators(membership_request.organisation.region_id):
+            ctx = {**context, "coordinator": coordinator}
+            messages.append(
+                EmailMessage(
+                    subject=render_to_string(
+                        "emails/membership_request_received_subject.txt", ctx
+                    ).strip(),
+                    body=render_to_string("emails/membership_request_received_body.txt", ctx),
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=[coordinator.email],
+                )
+            )
+    if not messages:
+        return 0
+    return mailers.default.send_messages(messages)
+
+
+def membership_request_decision_send(*, request_id: int) -> bool:
+    """Tell the applicant that their request was approved or declined (with the reason)."""
+    membership_request = (
+        MembershipRequest.objects.select_related("user", "organisation", "organisation__region")
+        .filter(pk=request_id)
+        .first()
+    )
+    if membership_request is None or membership_request.status not in (
+        MembershipRequest.Status.GOEDGEKEURD,
+        MembershipRequest.Status.AFGEWEZEN,
+    ):
+        return False
+    approved = membership_request.status == MembershipRequest.Status.GOEDGEKEURD
+    _send(
+        "membership_request_approved" if approved else "membership_request_declined",
+        {"membership_request": membership_request},
+        membership_request.user.email,
     )
     return True
 

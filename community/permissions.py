@@ -211,3 +211,24 @@ def can_create_agreement(user) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_staff or bool(coordinated_region_ids(user))
+
+
+def can_view_membership_requests(user) -> bool:
+    """The queue of requests to be linked to an organisation: coordinators (for the
+    regions they coordinate) and staff. Inkopers and bestuurders get 403."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or bool(coordinated_region_ids(user))
+
+
+def can_decide_membership_request(user, membership_request) -> bool:
+    """Approve or decline a request: a coordinator of the organisation's region, or staff.
+    (Who may not see the request at all gets 404 from the scoped queryset.)"""
+    if not user.is_authenticated:
+        return False
+    return is_coordinator_for_region(user, membership_request.organisation.region)
+
+
+def can_withdraw_membership_request(user, membership_request) -> bool:
+    """Only the applicant withdraws their own request."""
+    return user.is_authenticated and membership_request.user_id == user.pk

@@ -33,6 +33,7 @@ from community.models import (
     MeetingAction,
     MeetingReminder,
     Membership,
+    MembershipRequest,
     Organisation,
     OrganisationMaturity,
     Region,
@@ -418,6 +419,152 @@ def themegroup_join_request_decide(
     join_request.save(update_fields=["status", "decided_by", "decided_at"])
     _queue(tasks.themegroup_join_request_mail, join_request.pk)
     return join_request
+
+
+# --- onboarding: requests to be linked to an organisation ------------------------------
+
+
+def requestable_organisations():
+    """The organisations a person may ask to be linked to: those in a region (a
+    coordinator of the region decides), except market parties, who take part only as
+    guests of a themegroup. Ordered by region and name, for a grouped choice."""
+    return (
+        Organisation.objects.exclude(region=None)
+        .exclude(type=Organisation.Type.MARKTPARTIJ)
+        .select_related("region")
+        .order_by("region__name", "name")
+    )
+
+
+def email_is_verified(user: User) -> bool:
+    """Has the user verified the address they sign in with?"""
+    return user.email.lower() in _verified_emails(user)
+
+
+@transaction.atomic
+def membership_request_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    role: str = MembershipRequest.Role.INKOPER,
+    motivation: str = "",
+) -> MembershipRequest:
+    """The actor asks for a role (inkoper or bestuurder) in an organisation. It grants
+    nothing until a coordinator approves. The region's coordinators hear of it by mail
+    once the actor's e-mail address is verified: at once, or on verification
+    (`membership_requests_announce`, called by the account adapter)."""
+    if not requestable_organisations().filter(pk=organisation.pk).exists():
+        raise ValidationError(
+            {"organisation": _("Voor deze organisatie kunt u geen toegang aanvragen.")}
+        )
+    if (
+        Membership.objects.active()
+        .filter(user=actor, organisation=organisation, role=role)
+        .exists()
+    ):
+        raise ValidationError({"organisation": _("U heeft deze rol al in deze organisatie.")})
+    membership_request = MembershipRequest(
+        user=actor, organisation=organisation, role=role, motivation=motivation.strip()
+    )
+    membership_request._history_user = actor
+    membership_request.full_clean()
+    membership_request.save()
+    if email_is_verified(actor):
+        _queue(tasks.membership_request_received_mail, membership_request.pk)
+    return membership_request
+
+
+def membership_requests_announce(*, user: User) -> int:
+    """Tell the coordinators of the user's open requests that they wait, now that the
+    user's address is verified (a request made at sign-up is announced only then, so an
+    address nobody owns never reaches a coordinator). Returns how many were queued."""
+    pks = list(MembershipRequest.objects.open().filter(user=user).values_list("pk", flat=True))
+    for pk in pks:
+        _queue(tasks.membership_request_received_mail, pk)
+    return len(pks)
+
+
+@transaction.atomic
+def membership_request_decide(
+    *,
+    actor: User,
+    membership_request: MembershipRequest,
+    approve: bool,
+    reason: str = "",
+) -> MembershipRequest:
+    """Approve (the applicant gets the membership, made by `membership_create`) or
+    decline an open request, with a reason for a decline. Only an applicant with a
+    verified e-mail address is approved. The applicant hears of it by mail either way,
+    queued after commit."""
+    membership_request = (
+        MembershipRequest.objects.select_for_update()
+        .select_related("user", "organisation")
+        .get(pk=membership_request.pk)
+    )
+    if membership_request.status != MembershipRequest.Status.OPEN:
+        raise ValidationError(_("Over deze aanvraag is al beslist."), code="decided")
+    reason = reason.strip()
+    applicant = membership_request.user
+    if approve:
+        if not email_is_verified(applicant):
+            raise ValidationError(
+                _(
+                    "Het e-mailadres van de aanvrager is nog niet bevestigd. Keur de aanvraag "
+                    "goed zodra dat is gebeurd."
+                ),
+                code="unverified",
+            )
+        existing = Membership.objects.filter(
+            user=applicant,
+            organisation=membership_request.organisation,
+            role=membership_request.role,
+        ).first()
+        if existing is None:
+            membership_create(
+                actor=actor,
+                user=applicant,
+                organisation=membership_request.organisation,
+                role=membership_request.role,
+            )
+        elif not Membership.objects.active().filter(pk=existing.pk).exists():
+            raise ValidationError(
+                _(
+                    "Deze persoon had deze rol eerder en dat lidmaatschap is beëindigd of "
+                    "geschorst. Herstel het in het beheer."
+                ),
+                code="ended",
+            )
+        permissions.forget_themegroup_roles(applicant)
+    elif not reason:
+        raise ValidationError(
+            {"decline_reason": _("Geef de reden van de afwijzing; de aanvrager leest die.")}
+        )
+    membership_request.status = (
+        MembershipRequest.Status.GOEDGEKEURD if approve else MembershipRequest.Status.AFGEWEZEN
+    )
+    membership_request.decline_reason = "" if approve else reason
+    membership_request.decided_by = actor
+    membership_request.decided_at = timezone.now()
+    membership_request._history_user = actor
+    membership_request.full_clean()
+    membership_request.save(update_fields=["status", "decline_reason", "decided_by", "decided_at"])
+    _queue(tasks.membership_request_decision_mail, membership_request.pk)
+    return membership_request
+
+
+@transaction.atomic
+def membership_request_withdraw(
+    *, actor: User, membership_request: MembershipRequest
+) -> MembershipRequest:
+    """The applicant withdraws an open request; nobody is mailed."""
+    membership_request = MembershipRequest.objects.select_for_update().get(pk=membership_request.pk)
+    if membership_request.status != MembershipRequest.Status.OPEN:
+        raise ValidationError(_("Over deze aanvraag is al beslist."), code="decided")
+    membership_request.status = MembershipRequest.Status.INGETROKKEN
+    membership_request.decided_at = timezone.now()
+    membership_request._history_user = actor
+    membership_request.save(update_fields=["status", "decided_at"])
+    return membership_request
 
 
 # --- announcements, documents, learning goals --------------------------------------------

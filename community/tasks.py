@@ -59,6 +59,28 @@ def themegroup_join_request_mail(join_request_id: int) -> bool:
     return mails.join_request_decision_send(join_request_id=join_request_id)
 
 
+@shared_task(
+    name="community.tasks.membership_request_received_mail",
+    autoretry_for=(OSError, SMTPException),
+    retry_backoff=True,
+    max_retries=5,
+)
+def membership_request_received_mail(request_id: int) -> int:
+    """Tell the coordinators of the organisation's region that a request waits."""
+    return mails.membership_request_received_send(request_id=request_id)
+
+
+@shared_task(
+    name="community.tasks.membership_request_decision_mail",
+    autoretry_for=(OSError, SMTPException),
+    retry_backoff=True,
+    max_retries=5,
+)
+def membership_request_decision_mail(request_id: int) -> bool:
+    """Tell the applicant whether their request for an organisation was approved."""
+    return mails.membership_request_decision_send(request_id=request_id)
+
+
 @shared_task(name="community.tasks.meeting_reminders_send")
 def meeting_reminders_send() -> int:
     """Remind those registered for the meetings of tomorrow (celery beat, daily at 09:00;

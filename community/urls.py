@@ -5,7 +5,15 @@ a group's address holds its region's slug."""
 
 from django.urls import path
 
-from community.views import agreements, digests, meetings, membership, organisations, themegroups
+from community.views import (
+    agreements,
+    digests,
+    meetings,
+    membership,
+    onboarding,
+    organisations,
+    themegroups,
+)
 
 app_name = "community"
 
@@ -78,6 +86,27 @@ urlpatterns = [
         MEETING + "acties/<int:action_pk>/bewerken/",
         meetings.action_update,
         name="action_update",
+    ),
+    path(
+        "account/organisatie/",
+        onboarding.membership_request_create,
+        name="membership_request_create",
+    ),
+    path(
+        "account/organisatie/<int:pk>/intrekken/",
+        onboarding.membership_request_withdraw,
+        name="membership_request_withdraw",
+    ),
+    # Before the organisation addresses: "aanvragen" is not an organisation.
+    path(
+        "organisaties/aanvragen/",
+        onboarding.membership_request_list,
+        name="membership_request_list",
+    ),
+    path(
+        "organisaties/aanvragen/<int:pk>/beslissen/",
+        onboarding.membership_request_decide,
+        name="membership_request_decide",
     ),
     path("organisaties/", organisations.organisation_list, name="organisation_list"),
     path(

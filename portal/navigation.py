@@ -27,6 +27,11 @@ ITEMS = [
     NavItem(_("Trajecten"), "procurement:trajectory_list", lambda user: user.is_authenticated),
     NavItem(_("Themagroepen"), "community:themegroup_list", permissions.is_linked),
     NavItem(_("Organisaties"), "community:organisation_list", lambda user: user.is_authenticated),
+    NavItem(
+        _("Aanvragen"),
+        "community:membership_request_list",
+        permissions.can_view_membership_requests,
+    ),
     NavItem(_("Afspraken"), "community:agreement_list", lambda user: user.is_authenticated),
     NavItem(_("Voortgang"), "reports:dashboard_index", lambda user: user.is_authenticated),
     NavItem(_("Bewaard"), "cases:case_bookmarks", lambda user: user.is_authenticated),

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from community.models import Membership
+from community import permissions
+from community.models import Membership, MembershipRequest
 from portal import health
 from reports import dashboards, metrics
 
@@ -24,11 +25,22 @@ def home(request):
     memberships = []
     context = {}
     if request.user.is_authenticated:
-        memberships = (
+        memberships = list(
             Membership.objects.visible_to(request.user)
             .filter(user=request.user)
             .with_organisation()
         )
+        # Onboarding: the person's open requests for an organisation (an account without
+        # a membership waits for them), and for a coordinator how many wait in the queue.
+        context["open_requests"] = list(
+            MembershipRequest.objects.open()
+            .filter(user=request.user)
+            .select_related("organisation")
+        )
+        if permissions.can_view_membership_requests(request.user):
+            context["queue_count"] = (
+                MembershipRequest.objects.decidable_by(request.user).open().count()
+            )
     else:
         scope = metrics.Scope.platform()
         today = timezone.localdate()

@@ -22,6 +22,7 @@ from .meetings import (
     MeetingQuerySet,
     MeetingReminder,
 )
+from .onboarding import MembershipRequest, MembershipRequestQuerySet
 from .participation import (
     LearningGoal,
     ThemegroupAnnouncement,
@@ -57,6 +58,8 @@ __all__ = [
     "MeetingReminder",
     "Membership",
     "MembershipQuerySet",
+    "MembershipRequest",
+    "MembershipRequestQuerySet",
     "Organisation",
     "OrganisationMaturity",
     "OrganisationQuerySet",
