@@ -73,6 +73,7 @@ class SignupForm(OrganisationRequestFields):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].required = False
+        self.fields["role"].required = False  # inkoper unless chosen otherwise
         self.fields["organisation"].help_text = _(
             "Een coördinator van de regio van uw organisatie keurt de koppeling goed. Tot "
             "dan ziet u alleen wat openbaar is."
@@ -83,7 +84,9 @@ class SignupForm(OrganisationRequestFields):
         user.save(update_fields=["full_name"])
         if organisation := self.cleaned_data.get("organisation"):
             services.membership_request_create(
-                actor=user, organisation=organisation, role=self.cleaned_data["role"]
+                actor=user,
+                organisation=organisation,
+                role=self.cleaned_data.get("role") or MembershipRequest.Role.INKOPER,
             )
 
 

@@ -1535,6 +1535,93 @@ ROUTES.update(
 )
 
 
+# --- onboarding: requests to be linked to an organisation (issue 10) ----------------------
+
+# The queue is for coordinators (of any region) and staff; inkopers and bestuurders get 403.
+# A request for an organisation of another region is not found (404) for a coordinator.
+QUEUE_VIEWERS = {"bob", "bob_mfa", "staff_mfa"}
+QUEUE = "/organisaties/aanvragen/"
+OWN_REQUESTS = "/account/organisatie/"
+
+
+def _membership_request_target(*, region: str):
+    """A verified newcomer's open request for Gemeente Beta (Groene Hart) or Gemeente
+    Charlie (Regio Zwolle), declined with a reason in the POST body."""
+
+    def build(world, route):
+        organisation = world.fixture("beta" if region == "groene-hart" else "charlie_org")
+        membership_request = community_services.membership_request_create(
+            actor=factories.UserFactory(), organisation=organisation
+        )
+        prefix = f"aanvraag-{membership_request.pk}"
+        data = {f"{prefix}-decision": "afwijzen", f"{prefix}-decline_reason": "Onbekend"}
+        return Target(reverse(route.name, args=[membership_request.pk]), data=data)
+
+    return build
+
+
+def decides_membership_request(persona, target_name, target):
+    if gate := _gate(persona, public=False):
+        return gate
+    if persona not in QUEUE_VIEWERS:
+        return Expect(403)
+    if target_name == "zwolle" and persona in {"bob", "bob_mfa"}:
+        return Expect(404)
+    return Expect(302, QUEUE)
+
+
+def _dora_request_target(world, route):
+    """Dora (bestuurder of Alfa) asks to be bestuurder of Gemeente Beta too."""
+    membership_request = community_services.membership_request_create(
+        actor=world.fixture("dora"), organisation=world.fixture("beta"), role="bestuurder"
+    )
+    return Target(reverse(route.name, args=[membership_request.pk]))
+
+
+def _account_gate(persona: str) -> Expect | None:
+    """The account pages (/account/…) are exempt from the staff MFA set-up: only the
+    login gate applies. (A person's own requests use no staff rights.)"""
+    return LOGIN if persona == "anonymous" else None
+
+
+def withdraws_membership_request(persona, target_name, target):
+    if gate := _account_gate(persona):
+        return gate
+    return Expect(302, OWN_REQUESTS) if persona == "dora" else Expect(404)
+
+
+ROUTES.update(
+    {
+        # An empty POST is an invalid form (400) for anyone signed in.
+        "community:membership_request_create": Entry(
+            targets={"page": _page_target},
+            get=lambda persona, name, target: _account_gate(persona) or Expect(200),
+            post=lambda persona, name, target: _account_gate(persona) or Expect(400),
+        ),
+        "community:membership_request_withdraw": Entry(
+            targets={"dora": _dora_request_target},
+            get=lambda persona, name, target: _account_gate(persona) or Expect(405),
+            post=withdraws_membership_request,
+        ),
+        "community:membership_request_list": Entry(
+            targets={"page": _page_target},
+            get=lambda persona, name, target: (
+                _gate(persona, public=False) or Expect(200 if persona in QUEUE_VIEWERS else 403)
+            ),
+            post=refuses(405, public=False),
+        ),
+        "community:membership_request_decide": Entry(
+            targets={
+                region: _membership_request_target(region=region)
+                for region in ("groene-hart", "zwolle")
+            },
+            get=refuses(405, public=False),
+            post=decides_membership_request,
+        ),
+    }
+)
+
+
 def _allauth_page(persona, name, target):
     """allauth's own pages (login, logout, e-mail, MFA) are exempt from the MFA set-up."""
     return Expect((200, 302, 400, 404, 405), "not-mfa")
