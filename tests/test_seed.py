@@ -15,6 +15,8 @@ from community.models import (
     Agreement,
     Commitment,
     MaturityAspect,
+    Membership,
+    MembershipRequest,
     Organisation,
     Region,
     Themegroup,
@@ -326,6 +328,15 @@ def test_demo_data_twice_gives_the_same_rows(demo):
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _counts() == first  # history tables included: nothing was saved again
     assert User.objects.get(email="inkoper@demo.example").check_password("demo-GroeneHart-2026")
+
+
+def test_demo_data_shows_a_request_waiting_for_the_groene_hart_coordinator(demo):
+    waiting = MembershipRequest.objects.get(status="open")
+    assert waiting.user.email == "aanvrager@demo.example"
+    assert waiting.organisation.region.slug == "groene-hart"
+    assert not Membership.objects.filter(user=waiting.user).exists()
+    coordinator = User.objects.get(email="coordinator@demo.example")
+    assert list(MembershipRequest.objects.decidable_by(coordinator)) == [waiting]
 
 
 def test_demo_data_refuses_production(seeded, settings):

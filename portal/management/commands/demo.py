@@ -31,6 +31,7 @@ from community.models import (
     MaturityAspect,
     Meeting,
     Membership,
+    MembershipRequest,
     Organisation,
     OrganisationMaturity,
     Region,
@@ -158,6 +159,17 @@ class Command(BaseCommand):
                 ).exists():
                     community_services.membership_create(
                         actor=actor, user=user, organisation=organisation, role=membership["role"]
+                    )
+            for request in row.get("membership_requests") or []:
+                organisation = self._organisation(request["organisation"])
+                if not MembershipRequest.objects.filter(
+                    user=user, organisation=organisation
+                ).exists():
+                    community_services.membership_request_create(
+                        actor=user,
+                        organisation=organisation,
+                        role=request["role"],
+                        motivation=request.get("motivation", ""),
                     )
 
     def _themegroups(self, rows: list[dict], *, actor: User) -> None:
@@ -556,6 +568,9 @@ class Command(BaseCommand):
             memberships = row.get("memberships") or []
             if row.get("staff"):
                 label = "platformbeheerder"
+            elif not memberships:
+                asked = self._organisation(row["membership_requests"][0]["organisation"]).name
+                label = f"waits for approval ({asked})"
             else:
                 first = memberships[0]
                 label = f"{first['role']} ({self._organisation(first['organisation']).name})"
