@@ -64,8 +64,8 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "type", "cbs_code", "province", "population", "region"]
-    list_filter = ["type", "region", "province"]
+    list_display = ["name", "type", "cbs_code", "province", "population", "region", "region_group"]
+    list_filter = ["type", "region", "region_group", "province"]
     search_fields = ["name", "cbs_code"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["region"]

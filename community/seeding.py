@@ -25,19 +25,32 @@ REGIONS = {
     "regio_zwolle": ("regio-zwolle", "Regio Zwolle"),
 }
 
+# The interview (document 000, questions 2 and 7) names the three themegroups and says
+# what inkopers do in them; it describes no scope per group, so neither do these texts.
 THEMEGROUPS = [
     (
         "gww",
         "GWW",
         Sector.GWW,
-        "Grond-, weg- en waterbouw: wegen, kades, bruggen en riolering circulair uitvragen.",
+        "Themagroep grond-, weg- en waterbouw (GWW) van Platform Groene Hart Circulair. "
+        "Inkopers leren hier van elkaar, stemmen hun aanbestedingen op elkaar af en "
+        "bundelen hun krachten (bron: interview Groene Hart, vragen 2 en 7).",
     ),
-    ("vastgoed", "Vastgoed", Sector.VASTGOED, "Gebouwen bouwen, renoveren en beheren."),
+    (
+        "vastgoed",
+        "Vastgoed",
+        Sector.VASTGOED,
+        "Themagroep vastgoed van Platform Groene Hart Circulair. Inkopers leren hier van "
+        "elkaar, stemmen hun aanbestedingen op elkaar af en bundelen hun krachten (bron: "
+        "interview Groene Hart, vragen 2 en 7).",
+    ),
     (
         "facilitair",
         "Facilitair",
         Sector.FACILITAIR,
-        "Kantoorinrichting, catering, schoonmaak, bedrijfskleding en andere facilitaire inkoop.",
+        "Themagroep facilitair van Platform Groene Hart Circulair. Inkopers leren hier van "
+        "elkaar, stemmen hun aanbestedingen op elkaar af en bundelen hun krachten (bron: "
+        "interview Groene Hart, vraag 7).",
     ),
 ]
 
@@ -67,7 +80,8 @@ def load_sources(data: dict) -> int:
 
 
 def load_municipalities(csv_path: Path) -> int:
-    """Regions and every municipality of the CSV, with CBS code, province and population."""
+    """Regions and every municipality of the CSV, with CBS code, province, population and
+    its group in the region (`groep`: kern / ruim in the Groene Hart, lid in Regio Zwolle)."""
     count = 0
     with csv_path.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
@@ -81,6 +95,7 @@ def load_municipalities(csv_path: Path) -> int:
                     "type": Organisation.Type.GEMEENTE,
                     "region": region,
                     "province": row["provincie"],
+                    "region_group": row["groep"],
                     "population": int(row["inwoners"]) if row["inwoners"] else None,
                     "population_date": date.fromisoformat(row["inwoners_peildatum"])
                     if row["inwoners_peildatum"]

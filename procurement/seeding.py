@@ -15,11 +15,21 @@ from procurement.models import (
 )
 
 LADDER_SOURCE = "pianoo-handvatten-hoogste-r"
+# Document 001 defines only R0–R2; the lower steps cite the PBL study of the ten
+# circularity strategies. The step on the RVO ladder is the portal's own explanation.
+PBL_SOURCE = "pbl-circulaire-economie-2016"
+RVO_NOTE = "de stap op de RVO-ladder is een eigen toelichting van het portaal"
+
+
+def _ladder_citation(level: int) -> tuple[str, str]:
+    if level <= 2:
+        return LADDER_SOURCE, f"R-ladder (hoogste R-strategieën R0–R2); {RVO_NOTE}"
+    return PBL_SOURCE, f"Circulariteitsstrategieën R0–R9 (R-ladder); {RVO_NOTE}"
 
 
 def load_r_ladder() -> int:
-    source = source_for(LADDER_SOURCE)
     for level, (name_nl, name_en, meaning) in R_LEVEL_NAMES.items():
+        source_key, section = _ladder_citation(level)
         RStrategy.objects.update_or_create(
             level=level,
             defaults={
@@ -27,8 +37,8 @@ def load_r_ladder() -> int:
                 "name_en": name_en,
                 "meaning": str(meaning),
                 "rvo_step": PBL_TO_RVO[level],
-                "source": source,
-                "source_section": "R-ladder (hoogste R-strategieën R0–R2)",
+                "source": source_for(source_key),
+                "source_section": section,
             },
         )
     reference.forget()  # the trajectory pages read it again

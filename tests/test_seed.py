@@ -91,12 +91,24 @@ def test_it_loads_the_regions_and_all_41_municipalities(seeded):
         "Zuid-Holland",
         75763,
     )
+    # The `groep` column: 13 core and 6 wider Groene Hart municipalities (issue 12).
+    groups = Counter(municipalities.values_list("region__slug", "region_group"))
+    assert groups == {
+        ("groene-hart", "kern"): 13,
+        ("groene-hart", "ruim"): 6,
+        ("regio-zwolle", "lid"): 22,
+    }
+    assert gouda.region_group == Organisation.RegionGroup.KERN
 
 
 def test_it_loads_the_groene_hart_themegroups(seeded):
     assert set(
         Themegroup.objects.filter(region__slug="groene-hart").values_list("sector", flat=True)
     ) == {"gww", "vastgoed", "facilitair"}
+    # The interview names the groups but gives them no scope: the texts invent none.
+    descriptions = " ".join(Themegroup.objects.values_list("description", flat=True))
+    assert "riolering" not in descriptions
+    assert "catering" not in descriptions.lower()
 
 
 def test_it_loads_the_r_ladder_with_the_rvo_mapping(seeded):
@@ -104,6 +116,10 @@ def test_it_loads_the_r_ladder_with_the_rvo_mapping(seeded):
     assert [r.level for r in ladder] == list(range(10))
     assert (ladder[0].name_nl, ladder[0].name_en, ladder[0].rvo_step) == ("Weigeren", "Refuse", 1)
     assert ladder[8].rvo_step == 4  # Recycle
+    # Document 001 defines R0–R2 only; R3–R9 cite the PBL study; the RVO step is ours.
+    assert {r.source.key for r in ladder[:3]} == {"pianoo-handvatten-hoogste-r"}
+    assert {r.source.key for r in ladder[3:]} == {"pbl-circulaire-economie-2016"}
+    assert all("eigen toelichting van het portaal" in r.source_section for r in ladder)
 
 
 def test_it_loads_the_six_phases_with_every_guiding_question(seeded):
@@ -125,7 +141,9 @@ def test_it_loads_the_six_phases_with_every_guiding_question(seeded):
 
 def test_it_loads_the_basisingredienten_and_kpi_examples(seeded):
     assert MaturityAspect.objects.count() == 7  # six basisingrediënten + Chef Circulair
-    assert MaturityAspect.objects.filter(key="chef-circulair").exists()
+    # Document 001 names six basisingrediënten: the seventh says it is the portal's own.
+    chef = MaturityAspect.objects.get(key="chef-circulair")
+    assert "aanvulling van het portaal" in chef.name
     assert set(KpiExample.objects.exclude(r_level=None).values_list("r_level", flat=True)) == {
         0,
         1,
@@ -144,15 +162,36 @@ def test_it_loads_the_nine_nami_cases_with_their_obstacle_dimensions(seeded):
         assert case.lessons.exists(), case.slug
         assert case.context, case.slug
         assert case.approach, case.slug
+    # Case 3 names public-transport venues and vegetarian catering among its solutions.
+    events = Case.objects.get(slug="nami-evenementen-buitenlandse-zaken")
+    solutions = " ".join(events.obstacles.values_list("solution", flat=True))
+    for fact in ("openbaar vervoer", "vegetarische"):
+        assert fact in solutions, fact
 
 
 def test_it_loads_the_knowledge_items_of_the_sources(seeded):
     counts = Counter(KnowledgeItem.objects.values_list("source__key", "kind"))
     assert counts[("nami-inspiratiekit", "conclusie")] == 5
-    assert counts[("regio-zwolle-succesfactoren", "succesfactor")] == 6
     zwolle = KnowledgeItem.objects.filter(source__key="regio-zwolle-succesfactoren")
+    # Six clusters (§4.1) and the four aspects of a learning community (§4.2).
+    assert zwolle.filter(kind="succesfactor").exclude(audience="learning_community").count() == 6
+    assert zwolle.filter(kind="succesfactor", audience="learning_community").count() == 4
     assert zwolle.filter(kind="aanbeveling").exclude(audience="learning_community").count() == 9
     assert zwolle.filter(kind="aanbeveling", audience="learning_community").count() == 6
+    participants = zwolle.get(kind="achtergrond").text
+    for name in ("Hogeschool Windesheim", "Gemeente Staphorst", "BuyITDirect"):
+        assert name in participants, name
+    process = zwolle.get(slug="zwolle-lc-succesfactor-proces").text
+    for fact in ("acht tot tien", "meerjarig", "facilitator", "online", "kwartaal"):
+        assert fact in process + zwolle.get(slug="zwolle-lc-succesfactor-structuur").text, fact
+    # The Groene Hart interview: start, partners, housing corporations, action lines.
+    groene_hart = " ".join(
+        KnowledgeItem.objects.filter(source__key="platform-groene-hart-interview").values_list(
+            "text", flat=True
+        )
+    )
+    for fact in ("mei 2025", "Versnellingsnetwerk", "NEVI", "woningcorporaties", "Biobased"):
+        assert fact in groene_hart, fact
 
 
 def test_it_loads_the_worked_examples_of_zwolle_and_the_groene_hart(seeded):
@@ -187,6 +226,16 @@ def test_it_loads_the_green_deal_with_all_48_participants(seeded):
         applies_to="inkopende_deelnemer", metric="trajectories_started"
     )
     assert two_trajectories.target == 2
+    # All 23 bullets of "Inzet en acties" (21 records: the facilitating partners'
+    # project-team bullets share one), per participant type (issue 12).
+    applies_to = Counter(deal.commitments.values_list("applies_to", flat=True))
+    assert applies_to == {
+        "": 4,
+        "inkopende_deelnemer": 5,
+        "faciliterende_partner": 4,
+        "kennispartner": 4,
+        "rijksoverheid": 4,
+    }
 
 
 def test_every_seeded_item_cites_its_source(seeded):

@@ -11,7 +11,8 @@ from procurement.models import Phase, RStrategy
 
 
 class KnowledgeItem(SourcedModel):
-    """A success factor, recommendation, conclusion or basisingrediënt from a source."""
+    """A success factor, recommendation, conclusion, basisingrediënt, lesson or background
+    fact (e.g. who took part in a study) from a source."""
 
     class Kind(models.TextChoices):
         SUCCESFACTOR = "succesfactor", _("Succesfactor")
@@ -19,6 +20,7 @@ class KnowledgeItem(SourcedModel):
         CONCLUSIE = "conclusie", _("Conclusie")
         BASISINGREDIENT = "basisingredient", _("Basisingrediënt")
         LES = "les", _("Les")
+        ACHTERGROND = "achtergrond", _("Achtergrond")
 
     class Audience(models.TextChoices):
         AANBESTEDENDE_DIENST = "aanbestedende_dienst", _("Aanbestedende dienst")

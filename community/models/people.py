@@ -133,6 +133,13 @@ class Organisation(models.Model):
         MARKTPARTIJ = "marktpartij", _("Marktpartij")
         OVERIG = "overig", _("Overig")
 
+    class RegionGroup(models.TextChoices):
+        """The `groep` column of fixtures/gemeenten.csv."""
+
+        KERN = "kern", _("Kerngemeente")
+        RUIM = "ruim", _("Ruimere regio")
+        LID = "lid", _("Lid van de regio")
+
     name = models.CharField(_("naam"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     type = models.CharField(_("soort"), max_length=20, choices=Type.choices)
@@ -155,6 +162,15 @@ class Organisation(models.Model):
         _("inwoners"), null=True, blank=True, help_text=_("Volgens het CBS, op de peildatum.")
     )
     population_date = models.DateField(_("peildatum inwoners"), null=True, blank=True)
+    region_group = models.CharField(
+        _("groep in de regio"),
+        max_length=10,
+        choices=RegionGroup.choices,
+        blank=True,
+        help_text=_(
+            "Alleen voor gemeenten: kern of ruimere regio (Groene Hart), of lid (Regio Zwolle)."
+        ),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 

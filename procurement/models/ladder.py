@@ -60,7 +60,9 @@ R_LEVEL_NAMES = {
 # The step on the six-step RVO ladder used in Dutch circular-procurement practice
 # (1 Refuse/Rethink, 2 Reduce, 3 Re-use, 4 Recycle, 5 Recover, 6 Re-mine) of each PBL
 # level; the seed stores it on RStrategy.rvo_step. Re-use covers repair up to repurpose;
-# Re-mine has no PBL counterpart.
+# Re-mine has no PBL counterpart. This mapping is the portal's own explanation (no source
+# document gives it); the meanings above follow document 001 for R0–R2 and the PBL study
+# "Circulaire economie: innovatie meten in de keten" (2016) for R3–R9.
 PBL_TO_RVO = {0: 1, 1: 1, 2: 2, 3: 3, 4: 3, 5: 3, 6: 3, 7: 3, 8: 4, 9: 5}
 
 
