@@ -22,6 +22,25 @@ def can_create_trajectory(user) -> bool:
     return user.is_staff or bool(community_permissions.organisation_ids(user, roles=EDITOR_ROLES))
 
 
+def can_see_trajectory(user, trajectory) -> bool:
+    """May the user open the trajectory (its non-confidential fields)? The same rule as
+    `Trajectory.objects.visible_to`, for one trajectory already read (with its
+    organisation selected and its participants prefetched, no query is needed): staff;
+    active members of the owning organisation, of an organisation in the owner's region,
+    or of a participating organisation."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    own = community_permissions.organisation_ids(user)
+    if not own:
+        return False
+    region_id = trajectory.organisation.region_id
+    if region_id is not None and region_id in community_permissions.region_ids(user):
+        return True
+    return _own(trajectory, own)
+
+
 def can_see_confidential(user, trajectory) -> bool:
     """May the user read the estimated value, the supplier while the tender runs and the
     internal notes?

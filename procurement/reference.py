@@ -3,11 +3,18 @@ their guidance, the guiding questions, the R-ladder and the EU thresholds. One c
 read instead of five queries per page; nothing in it is confidential or depends on the
 reader. Whatever writes these tables forgets it (`forget`): the seed loader
 (`procurement.seeding`) and the admin (`procurement.admin`); it expires after an hour
-regardless."""
+regardless.
+
+Unpickling a hundred model instances on every page costs more than the rest of the
+cache read, so each process also keeps the copy it last read, with the version it was
+stored under; a page then reads only the version (a short string) from the cache and
+uses its own copy while that version holds. `forget` drops the version with the data,
+so every process reads the new data on its next page."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from uuid import uuid4
 
 from django.core.cache import cache
 from django.db import transaction
@@ -15,7 +22,8 @@ from django.db import transaction
 from procurement.models import EuThreshold, GuidingQuestion, Phase, PhaseGuidance, RStrategy
 from procurement.models.thresholds import threshold_category
 
-KEY = "procurement:reference:1"
+KEY = "procurement:reference:2"
+VERSION_KEY = "procurement:reference:2:version"
 TIMEOUT = 60 * 60
 
 
@@ -41,6 +49,20 @@ class Reference:
             )
         ]
 
+    def attach(self, trajectory) -> None:
+        """Give the trajectory its current phase and R-levels from this data, so that
+        reading them asks the database nothing (one it does not hold is read as usual)."""
+        phases = {phase.pk: phase for phase in self.phases}
+        levels = {level.pk: level for level in self.ladder}
+        for name, known in (
+            ("current_phase", phases),
+            ("r_level_target", levels),
+            ("r_level_achieved", levels),
+        ):
+            value = known.get(getattr(trajectory, f"{name}_id"))
+            if value is not None:
+                setattr(trajectory, name, value)
+
     def threshold_for(self, procurement_type: str, on: date) -> EuThreshold | None:
         """As `procurement.models.threshold_for`, from the thresholds read."""
         category = threshold_category(procurement_type)
@@ -58,7 +80,7 @@ def _read() -> Reference:
     for item in PhaseGuidance.objects.order_by("phase_id", "position"):
         guidance[item.phase_id].append(item)
     return Reference(
-        phases=list(Phase.objects.order_by("number")),
+        phases=list(Phase.objects.select_related("source").order_by("number")),
         ladder=list(RStrategy.objects.order_by("level")),
         questions=list(
             GuidingQuestion.objects.select_related("r_level", "phase").order_by(
@@ -70,16 +92,24 @@ def _read() -> Reference:
     )
 
 
+# The copy this process read last: {"version": ..., "data": Reference}.
+_held: dict = {}
+
+
 def reference() -> Reference:
-    data = cache.get(KEY)
-    if data is None:
-        data = _read()
-        cache.set(KEY, data, TIMEOUT)
-    return data
+    version = cache.get(VERSION_KEY)
+    if version is not None and _held.get("version") == version:
+        return _held["data"]
+    stored = cache.get(KEY)
+    if stored is None or stored[0] != version:
+        stored = (uuid4().hex, _read())
+        cache.set_many({KEY: stored, VERSION_KEY: stored[0]}, TIMEOUT)
+    _held.update(version=stored[0], data=stored[1])
+    return stored[1]
 
 
 def forget() -> None:
     """Drop the cached reference data now and again once the writer's transaction
     commits (a reader in between may have cached what it saw before the commit)."""
-    cache.delete(KEY)
-    transaction.on_commit(lambda: cache.delete(KEY))
+    cache.delete_many([VERSION_KEY, KEY])
+    transaction.on_commit(lambda: cache.delete_many([VERSION_KEY, KEY]))

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -102,20 +102,20 @@ def trajectory_export(request, file_format):
 
 def _visible(request, pk) -> Trajectory:
     """The trajectory if the user may see it (404 otherwise), with what its page and the
-    permission checks read: the participating organisations come in one query, which
-    `permissions.participant_ids` then reads instead of asking again."""
+    permission checks read. One query for the trajectory (joined only to what is not
+    seeded reference data: the phase and R-levels come from `reference`, the search
+    vector is left in the database) and one for its participating organisations; who may
+    see it is then decided without asking the database again
+    (`permissions.can_see_trajectory`, the rule of `Trajectory.objects.visible_to`, from
+    the reader's memberships read once per request)."""
     queryset = (
-        Trajectory.objects.visible_to(request.user)
-        .select_related(
-            "organisation",
-            "organisation__region",
-            "current_phase",
-            "current_phase__source",
-            "r_level_target",
-            "r_level_achieved",
-            "themegroup",
-            "product_category",
-            "created_by",
+        Trajectory.objects.select_related("organisation__region", "themegroup", "product_category")
+        .defer("search_vector")
+        # Most trajectories have no linked cases or themegroup actions: then the page
+        # does not ask for them.
+        .annotate(
+            has_cases=Exists(Trajectory.cases.through.objects.filter(trajectory=OuterRef("pk"))),
+            has_action_links=Exists(ActionTrajectory.objects.filter(trajectory=OuterRef("pk"))),
         )
         .prefetch_related(
             Prefetch(
@@ -124,7 +124,11 @@ def _visible(request, pk) -> Trajectory:
             )
         )
     )
-    return get_object_or_404(queryset, pk=pk)
+    trajectory = get_object_or_404(queryset, pk=pk)
+    if not permissions.can_see_trajectory(request.user, trajectory):
+        raise Http404
+    reference.reference().attach(trajectory)
+    return trajectory
 
 
 def _editable(request, pk) -> Trajectory:
@@ -253,13 +257,17 @@ def _render_detail(request, trajectory, status=200, **bound):
         "current": current,
         "guidance": guidance,
         "ladder": seeded.ladder,
+        # Only the phase in view lists its questions; the others give their counts and
+        # a link (?fase=), which keeps the page short and quick to draw.
         "questions": [
             {
                 "phase": p["phase"],
-                "items": questions_by_phase.get(p["phase"].pk, []),
+                "items": items,
+                "answered": sum(1 for item in items if item["answer"]),
                 "answering": p["phase"].pk == answering,
             }
             for p in phases
+            if (items := questions_by_phase.get(p["phase"].pk))
         ],
         "team": trajectory.team.select_related("user").order_by("role"),
         "kpis": kpis,
@@ -270,8 +278,12 @@ def _render_detail(request, trajectory, status=200, **bound):
             and trajectory.estimated_value is not None
             and trajectory.estimated_value >= threshold.amount
         ),
-        "cases": list(cases),
-        "meeting_actions": _meeting_actions(user, trajectory),
+        "cases": list(cases) if getattr(trajectory, "has_cases", True) else [],
+        "meeting_actions": (
+            _meeting_actions(user, trajectory)
+            if getattr(trajectory, "has_action_links", True)
+            else []
+        ),
         # Prefetched by `_visible`, ordered by name.
         "participants": trajectory.participating_organisations.all(),
         "history": _history(trajectory) if can_edit or confidential else None,
@@ -289,13 +301,22 @@ def _render_detail(request, trajectory, status=200, **bound):
 
 def _meeting_actions(user, trajectory) -> list[ActionTrajectory]:
     """The themegroup actions that follow this trajectory up, from meetings the reader
-    may see."""
-    visible = Meeting.objects.visible_to(user).values("pk")
-    return list(
-        ActionTrajectory.objects.filter(trajectory=trajectory, action__meeting__in=visible)
+    may see. Most trajectories have none: the links are read first (one short query),
+    and only when there are some does the database say which of their meetings the
+    reader may open."""
+    links = list(
+        ActionTrajectory.objects.filter(trajectory=trajectory)
         .select_related("action__owner", "action__meeting__themegroup__region")
         .order_by("action__due_on", "action_id")
     )
+    if not links:
+        return []
+    visible = set(
+        Meeting.objects.visible_to(user)
+        .filter(pk__in={link.action.meeting_id for link in links})
+        .values_list("pk", flat=True)
+    )
+    return [link for link in links if link.action.meeting_id in visible]
 
 
 def _answering_phase(request, current, phases) -> int | None:

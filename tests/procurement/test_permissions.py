@@ -7,7 +7,9 @@ that is not shared and one whose confidential fields are shared with the region.
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from community import permissions as community_permissions
 from procurement import permissions
+from procurement.models import Trajectory
 from tests.procurement.factories import TrajectoryFactory
 
 # persona: (sees confidential, not shared), (sees confidential, shared with the region)
@@ -62,3 +64,36 @@ def test_a_coordinator_edits_the_trajectories_of_their_own_organisation(bob, bet
 def test_a_shared_trajectory_of_an_organisation_without_region_stays_in_it(bob):
     trajectory = TrajectoryFactory(organisation__region=None, share_confidential=True)
     assert not permissions.can_see_confidential(bob, trajectory)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", CONFIDENTIAL)
+def test_who_opens_a_trajectory_is_who_the_scoping_lists(
+    request, persona, alfa, beta, charlie_org, django_assert_num_queries
+):
+    """`can_see_trajectory` (the page's check on one trajectory) and
+    `Trajectory.objects.visible_to` (the lists) give the same answer for every persona
+    and every kind of trajectory: own, same region, other region, without a region, and
+    a joint tender owned elsewhere in which the reader's organisation takes part."""
+    joint = TrajectoryFactory(organisation=charlie_org, title="Gezamenlijk")
+    joint.participating_organisations.add(alfa)
+    cases = [
+        TrajectoryFactory(organisation=alfa, title="Eigen"),
+        TrajectoryFactory(organisation=beta, title="Zelfde regio"),
+        TrajectoryFactory(organisation=charlie_org, title="Andere regio"),
+        TrajectoryFactory(organisation__region=None, title="Zonder regio"),
+        joint,
+    ]
+    user = _user(request, persona)
+    listed = set(Trajectory.objects.visible_to(user).values_list("pk", flat=True))
+    trajectories = Trajectory.objects.select_related("organisation").prefetch_related(
+        "participating_organisations"
+    )
+    trajectories = list(trajectories.filter(pk__in=[t.pk for t in cases]))
+    if user.is_authenticated:
+        community_permissions.organisation_ids(user)  # the memberships, read once
+    with django_assert_num_queries(0):
+        opened = {t.pk for t in trajectories if permissions.can_see_trajectory(user, t)}
+    assert opened == listed & {t.pk for t in cases}
+    # Owned in Regio Zwolle (charlie, former), joined by Alfa (alice, dora).
+    assert (joint.pk in opened) is (persona in {"alice", "dora", "charlie", "former", "staff"})

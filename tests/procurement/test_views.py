@@ -163,7 +163,12 @@ def test_the_page_shows_the_timeline_guidance_and_questions_up_to_the_ambition(
     assert [p["data-status"] for p in phases] == ["bezig"] + ["open"] * 5
     assert phases[0].get("aria-current") == "step"
     assert page.select_one("[data-testid=guidance]") is not None
-    shown = {int(q["id"].removeprefix("vraag-")) for q in page.select("[data-testid=question]")}
+    shown = set()
+    for number in range(1, 7):  # each phase lists its questions when in view
+        in_view = soup(client.get(detail_url(trajectory), {"fase": number}))
+        shown |= {
+            int(q["id"].removeprefix("vraag-")) for q in in_view.select("[data-testid=question]")
+        }
     expected = set(
         GuidingQuestion.objects.filter(kind="generiek").values_list("pk", flat=True)
     ) | set(GuidingQuestion.objects.filter(r_level__level__gte=1).values_list("pk", flat=True))
@@ -608,6 +613,31 @@ def test_answer_forms_are_for_one_phase_at_a_time(client, trajectory, alice):
     assert phases_with_forms(page) == {2}
     assert page.select_one("[data-testid=question-group][data-number='2']").has_attr("open")
     assert phases_with_forms(soup(client.get(detail_url(trajectory), {"fase": "x"}))) == {1}
+
+
+def test_only_the_phase_in_view_lists_its_questions(client, trajectory, alice, bob):
+    """The phase in view (the current one, or ?fase=) lists its questions with their
+    answers; every other phase gives its number of questions and answers and a link to
+    them, for editors and readers alike."""
+    question = GuidingQuestion.objects.filter(phase__number=2).first()
+    services.question_answer(
+        actor=alice, trajectory=trajectory, question=question, answer="Gedaan.", is_done=True
+    )
+    for user, phase in ((alice, "1"), (bob, "1"), (bob, "2")):
+        client.force_login(user)
+        page = soup(client.get(detail_url(trajectory), {"fase": phase}))
+        listed = {
+            group["data-number"]
+            for group in page.select("[data-testid=question-group]")
+            if group.select("[data-testid=question]")
+        }
+        assert listed == {phase}
+        others = page.select("[data-testid=question-phases] [data-testid=question-group]")
+        assert len(others) == 5
+        links = {a["href"] for a in page.select("[data-testid=question-phases] a")}
+        assert links == {f"?fase={n}#hulpvragen" for n in "123456" if n != phase}
+    # bob reads phase 2 with alice's answer in it.
+    assert page.select_one("[data-testid=answer]").text.strip() == "Gedaan."
 
 
 def test_an_account_without_an_active_membership_gets_an_empty_list(client, suspended, trajectory):
