@@ -48,6 +48,8 @@ def build(run, *, progress: Callable[[int], None] = lambda percentage: None) -> 
                     "kpis": dashboards.kpi_chart(figures["kpis"], chart_id="pdf-kpis"),
                 },
                 "summary": summary(figures),
+                # SVG text does not take the document's CSS: the charts name the font.
+                "svg_font": "Portal Sans",
                 "font_regular": pdf.asset_url("fonts/DejaVuSans.ttf"),
                 "font_bold": pdf.asset_url("fonts/DejaVuSans-Bold.ttf"),
                 "stylesheet": pdf.asset_url("reports/report.css"),

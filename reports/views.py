@@ -95,7 +95,11 @@ def report_list(request):
     """Ask for a report (scopes the reader may view) and see "mijn rapportages" and the
     finished reports of the scopes the reader may view."""
     user = request.user
-    form = forms.ReportRequestForm(request.POST if request.method == "POST" else None, user=user)
+    form = forms.ReportRequestForm(
+        request.POST if request.method == "POST" else None,
+        user=user,
+        initial={"bereik": request.GET.get("bereik", "")},
+    )
     if request.method == "POST" and form.is_valid():
         run = services.report_request(
             actor=user,

@@ -22,6 +22,7 @@ from community.models import (
 )
 from procurement import commitments
 from procurement.models import EuThreshold, GuidingQuestion, KpiExample, Phase, RStrategy
+from reports.models import ReportRun
 
 # Obstacle dimensions per NAMI case as the Inspiratiekit names them (document 002).
 NAMI_DIMENSIONS = {
@@ -326,6 +327,19 @@ def test_demo_data_twice_gives_the_same_rows(demo):
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _counts() == first  # history tables included: nothing was saved again
     assert User.objects.get(email="inkoper@demo.example").check_password("demo-GroeneHart-2026")
+
+
+def test_demo_data_has_a_finished_report_per_kind_of_scope_and_a_failed_one(demo):
+    finished = ReportRun.objects.filter(status=ReportRun.Status.KLAAR)
+    assert set(finished.values_list("scope_kind", flat=True)) == {
+        "organisatie",
+        "regio",
+        "themagroep",
+    }
+    assert all(run.file and run.pages >= 3 for run in finished)
+    assert set(finished.values_list("language", flat=True)) == {"nl", "en"}
+    failed = ReportRun.objects.get(status=ReportRun.Status.MISLUKT)
+    assert failed.error
 
 
 def test_demo_data_refuses_production(seeded, settings):
