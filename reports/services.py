@@ -8,11 +8,13 @@ so a redelivered message (acks late) never makes a report twice."""
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from functools import partial
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -78,10 +80,22 @@ def _record(run: ReportRun, actor) -> None:
     run.save()
 
 
+# A run still "bezig" this long after it started was lost with its worker: the task's
+# hard time limit (reports.tasks.REPORT_TIME_LIMIT) is shorter, so no attempt can still
+# be running, and the next delivery of its message may take it over.
+STALE_AFTER = timedelta(minutes=15)
+
+
 def report_claim(*, run_id: int) -> ReportRun | None:
-    """Claim a queued run for this worker: None if it is not (or no longer) queued."""
-    claimed = ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.WACHTRIJ).update(
-        status=ReportRun.Status.BEZIG, progress=0, started_at=timezone.now()
+    """Claim a run for this worker with one conditional UPDATE: a queued run, or one whose
+    worker was lost (bezig for longer than STALE_AFTER). None if there is nothing to
+    claim: the run is done, or another attempt may still be working on it."""
+    now = timezone.now()
+    claimable = Q(status=ReportRun.Status.WACHTRIJ) | Q(
+        status=ReportRun.Status.BEZIG, started_at__lt=now - STALE_AFTER
+    )
+    claimed = ReportRun.objects.filter(claimable, pk=run_id).update(
+        status=ReportRun.Status.BEZIG, progress=0, started_at=now
     )
     if not claimed:
         return None
@@ -90,6 +104,17 @@ def report_claim(*, run_id: int) -> ReportRun | None:
     ).get(pk=run_id)
     _record(run, run.requested_by)
     return run
+
+
+def report_wait(*, run_id: int) -> int | None:
+    """Seconds until a run that is "bezig" may be taken over (its message came back while
+    an attempt may still be working: a worker lost mid-run whose message was put back at
+    once); None when there is nothing to wait for (done, failed, queued or gone)."""
+    run = ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.BEZIG).first()
+    if run is None or run.started_at is None:
+        return None
+    left = (run.started_at + STALE_AFTER - timezone.now()).total_seconds()
+    return max(int(left) + 1, 1)
 
 
 def _progress(run_id: int, percentage: int) -> None:

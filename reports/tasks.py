@@ -19,16 +19,26 @@ REPORT_TIME_LIMIT = 12 * 60
 
 
 @shared_task(
+    bind=True,
     name="reports.tasks.report_make",
     acks_late=True,
     reject_on_worker_lost=True,
     soft_time_limit=REPORT_SOFT_TIME_LIMIT,
     time_limit=REPORT_TIME_LIMIT,
+    max_retries=3,
 )
-def report_make(run_id: int) -> str | None:
-    """Make the report of one run (nothing if it is no longer queued). Returns its status."""
+def report_make(self, run_id: int) -> str | None:
+    """Make the report of one run. Nothing if it is done; if another attempt may still be
+    working on it (a lost worker's message put back at once), try again once that
+    attempt's time is up (services.STALE_AFTER), and then take the run over. Returns the
+    run's status when this attempt made or failed it."""
     run = services.report_make(run_id=run_id, mail=report_ready_mail.delay)
-    return None if run is None else run.status
+    if run is not None:
+        return run.status
+    wait = services.report_wait(run_id=run_id)
+    if wait is not None:
+        raise self.retry(countdown=wait)
+    return None
 
 
 @shared_task(
