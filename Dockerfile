@@ -76,7 +76,8 @@ RUN DJANGO_DEBUG=0 \
     ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput \
     && chown app:app /app/var \
-    && install -d -o app -g app /app/var/media
+    && install -d -o app -g app /app/var/media \
+    && install -d -o app -g app /app/var/private /app/var/private/reports
 
 USER app
 

@@ -27,9 +27,11 @@ $(UV): $(VENV)/bin/python
 
 install: $(UV)
 	$(UV) sync --locked --no-dev --python $(PY) --quiet
+	scripts/ensure-pdf-libs.sh
 
 install-dev: $(UV)
 	$(UV) sync --locked --python $(PY) --quiet
+	scripts/ensure-pdf-libs.sh
 
 migrate:
 	$(PY) manage.py migrate --noinput
@@ -51,6 +53,7 @@ lint: install-dev
 # Debian's chromium for the browser tests.
 test: install-dev
 	scripts/ensure-chromium.sh
+	scripts/ensure-pdf-libs.sh
 	scripts/with-services.sh scripts/run-checks.sh
 
 clean:

@@ -166,6 +166,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 # or countdown we use, or a long report would run twice. One hour leaves ample room.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# PDF progress reports have their own queue: a long report never holds up the mail. A
+# worker consumes both (`celery -A portal worker -Q celery,reports`).
+CELERY_TASK_ROUTES = {"reports.tasks.report_make": {"queue": "reports"}}
 # The schedule lives in the database (django-celery-beat), where staff edit it in the
 # admin. Beat writes the entries below into it at every start (resetting their timing), so
 # only the portal's own plumbing belongs here; schedules staff may change, such as the
@@ -305,6 +308,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it, also be
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "/media/"
+# Finished PDF progress reports: private, outside MEDIA_ROOT, served only by the download
+# view of reports (which checks the reader's rights every time).
+REPORTS_ROOT = env.path("REPORTS_ROOT", default=BASE_DIR / "var" / "private" / "reports")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -373,5 +379,8 @@ LOGGING = {
         # its records go to the root handler only.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint tells every step of every PDF at INFO; its warnings still show.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -1,5 +1,6 @@
-"""Forms of reporting: the period of a dashboard (a quarter, a year or custom dates) and
-the figure a map is shaded by. Field mapping and validation only."""
+"""Forms of reporting: the period of a dashboard (a quarter, a year or custom dates),
+the figure a map is shaded by, and the request for a PDF report. Field mapping and
+validation only."""
 
 import datetime
 
@@ -7,7 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reports.metrics import MAP_FIGURES, Period
+from reports import permissions
+from reports.metrics import MAP_FIGURES, Period, Scope
 
 CUSTOM = "aangepast"
 EARLIEST = datetime.date(2000, 1, 1)
@@ -101,3 +103,45 @@ class PeriodForm(forms.Form):
         if self.is_valid() and self.cleaned_data.get("kaart"):
             return self.cleaned_data["kaart"]
         return "trajecten"
+
+
+class ReportRequestForm(PeriodForm):
+    """Ask for a PDF report: a scope the reader may view (`reports.permissions`) and a
+    period as on the dashboard. `scope` holds the chosen `Scope` once valid."""
+
+    bereik = forms.ChoiceField(label=_("Rapportage over"))
+
+    field_order = ["bereik", "periode", "van", "tot"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["kaart"]
+        self.user = user
+        self.scopes = {}
+        groups = [
+            (_("Organisaties"), permissions.report_organisations(user).order_by("name")),
+            (_("Regio's"), permissions.dashboard_regions(user).order_by("name")),
+            (_("Themagroepen"), permissions.dashboard_themegroups(user).order_by("name")),
+        ]
+        choices = [("", _("Kies waarover"))]
+        for label, objects in groups:
+            options = []
+            for obj in objects:
+                scope = Scope.of(obj)
+                key = f"{scope.kind}-{obj.pk}"
+                self.scopes[key] = scope
+                options.append((key, scope.name))
+            if options:
+                choices.append((label, options))
+        self.fields["bereik"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        scope = self.scopes.get(data.get("bereik") or "")
+        if scope is not None:
+            data["scope"] = scope
+        return data
+
+    @property
+    def scope(self) -> Scope:
+        return self.cleaned_data["scope"]

@@ -89,3 +89,51 @@ def dashboard_themegroups(user):
     return Themegroup.objects.filter(Q(region__in=regions) | Q(pk__in=groups)).select_related(
         "region"
     )
+
+
+# --- reports: the same rules, per scope ---------------------------------------------------
+
+
+def viewable_scope_ids(user) -> dict[str, set[int]]:
+    """The ids behind every `can_view_*_dashboard` rule, read once: what
+    `ReportRun.objects.visible_to(user)` filters by (staff see all and skip this)."""
+    return {
+        "organisations": community_permissions.organisation_ids(user),
+        "coordinated_regions": community_permissions.coordinated_region_ids(user),
+        "regions": _region_ids(user),
+        "themegroups": _coordinated_themegroup_ids(user),
+    }
+
+
+def can_view_scope(user, scope) -> bool:
+    """May the user view this scope's dashboard, and so its reports?"""
+    if scope.kind == "organisatie":
+        return can_view_organisation_dashboard(user, scope.obj)
+    if scope.kind == "regio":
+        return can_view_region_dashboard(user, scope.obj)
+    if scope.kind == "themagroep":
+        return can_view_themegroup_dashboard(user, scope.obj)
+    return False
+
+
+def can_request_report(user, scope) -> bool:
+    """Whoever may view a scope may ask for its report."""
+    return can_view_scope(user, scope)
+
+
+def can_retry_report(user, run) -> bool:
+    """Only the requester retries a failed run, while they still may view its scope."""
+    return run.requested_by_id == user.pk and can_view_scope(user, run.scope)
+
+
+def report_organisations(user):
+    """The organisations a report may be asked for: the reader's own, and for a
+    coordinator those of their regions (staff: all)."""
+    if _staff(user):
+        return Organisation.objects.select_related("region")
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        Q(pk__in=sorted(community_permissions.organisation_ids(user)))
+        | Q(region__in=sorted(community_permissions.coordinated_region_ids(user)))
+    ).select_related("region")

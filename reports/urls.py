@@ -21,4 +21,8 @@ urlpatterns = [
         name="dashboard_themegroup",
     ),
     path("voortgang/regio/<slug:slug>/", views.dashboard_region, name="dashboard_region"),
+    path("rapportages/", views.report_list, name="report_list"),
+    path("rapportages/<int:pk>/", views.report_detail, name="report_detail"),
+    path("rapportages/<int:pk>/opnieuw/", views.report_retry, name="report_retry"),
+    path("rapportages/<int:pk>/download/", views.report_download, name="report_download"),
 ]

@@ -7,12 +7,18 @@ A dashboard is the same page for every scope: the period selector, the figures o
 region the map. A scope the reader may not view answers 404.
 """
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community.models import Organisation, Region, Themegroup
-from reports import dashboards, forms, metrics, permissions
+from reports import dashboards, forms, metrics, permissions, services
+from reports.models import ReportRun
 
 
 @require_GET
@@ -76,3 +82,102 @@ def _dashboard(request, scope: metrics.Scope):
         region_map = dashboards.region_map(scope, period, request.user, form.map_figure)
         context["map"] = region_map if region_map.participating else None
     return render(request, "reports/dashboard.html", context)
+
+
+# --- PDF reports -------------------------------------------------------------------------
+
+# Rows shown in each list of the reports page.
+LIST_LENGTH = 20
+
+
+@require_http_methods(["GET", "POST"])
+def report_list(request):
+    """Ask for a report (scopes the reader may view) and see "mijn rapportages" and the
+    finished reports of the scopes the reader may view."""
+    user = request.user
+    form = forms.ReportRequestForm(
+        request.POST if request.method == "POST" else None,
+        user=user,
+        initial={"bereik": request.GET.get("bereik", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        run = services.report_request(
+            actor=user,
+            scope=form.scope,
+            period=form.period,
+            language="en" if get_language() == "en" else "nl",
+        )
+        messages.success(request, _("Uw rapportage staat in de wachtrij."))
+        return redirect(run)
+    visible = ReportRun.objects.visible_to(user).select_related(
+        "requested_by", "organisation", "region", "themegroup__region"
+    )
+    return render(
+        request,
+        "reports/report_list.html",
+        {
+            "form": form,
+            "mine": list(visible.filter(requested_by=user)[:LIST_LENGTH]),
+            "others": list(
+                visible.filter(status=ReportRun.Status.KLAAR).exclude(requested_by=user)[
+                    :LIST_LENGTH
+                ]
+            ),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _visible_run(request, pk) -> ReportRun:
+    """A run of a scope the reader may view now; 404 otherwise."""
+    return get_object_or_404(
+        ReportRun.objects.visible_to(request.user).select_related(
+            "requested_by", "organisation__region", "region", "themegroup__region"
+        ),
+        pk=pk,
+    )
+
+
+@require_GET
+def report_detail(request, pk):
+    """A run's status, progress, reason and download; an htmx poll gets only the status
+    part (which stops polling once the run is done)."""
+    run = _visible_run(request, pk)
+    context = {
+        "run": run,
+        "reason": services.failure_reason(run),
+        "may_retry": run.status == ReportRun.Status.MISLUKT
+        and permissions.can_retry_report(request.user, run),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "reports/_report_status.html", context)
+    return render(request, "reports/report_detail.html", context)
+
+
+@require_POST
+def report_retry(request, pk):
+    run = _visible_run(request, pk)
+    if run.status != ReportRun.Status.MISLUKT or not permissions.can_retry_report(
+        request.user, run
+    ):
+        raise PermissionDenied
+    services.report_retry(actor=request.user, run=run)
+    messages.success(request, _("Uw rapportage staat opnieuw in de wachtrij."))
+    return redirect(run)
+
+
+@require_GET
+def report_download(request, pk):
+    """The PDF, as a download that is never cached; rights checked and logged each time."""
+    run = _visible_run(request, pk)
+    if run.status != ReportRun.Status.KLAAR or not run.file:
+        raise Http404
+    services.report_download(actor=request.user, run=run)
+    response = FileResponse(
+        run.file.open("rb"),
+        as_attachment=True,
+        filename=run.filename,
+        content_type="application/pdf",
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response

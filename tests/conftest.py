@@ -15,8 +15,10 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.functional import empty
 
 from community.models import Membership
+from reports.models import private_storage as report_storage
 from tests import factories
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made
@@ -27,6 +29,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Finished PDF reports: the private storage is lazy, so it is made again here.
+    settings.REPORTS_ROOT = tmp_path / "reports"
+    report_storage._wrapped = empty
     # Personas get hashed passwords; the production hasher costs ~0.5 s per user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The database rolls back after each test; the (Redis) cache must forget too, or

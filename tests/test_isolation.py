@@ -19,7 +19,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
 from urllib.parse import urlsplit
@@ -48,6 +48,7 @@ from procurement.models import (
     Trajectory,
     TrajectoryDocument,
 )
+from reports.models import ReportRun
 from tests import factories
 from tests.cases.factories import CaseFactory
 from tests.cases.posts import case_form_data
@@ -1560,6 +1561,37 @@ def _membership_request_target(*, region: str):
     return build
 
 
+# --- PDF reports (reports): a Groene Hart report of dora's, finished or failed ------------
+
+# Its readers are the readers of the Groene Hart dashboard; only dora (its requester)
+# retries it.
+REPORT_READERS = DASHBOARD_VIEWERS["groene-hart"]
+
+
+def _report_run(world, *, failed: bool) -> ReportRun:
+    run = ReportRun.objects.create(
+        requested_by=world.fixture("dora"),
+        scope_kind="regio",
+        region=world.fixture("groene_hart"),
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 12, 31),
+        language="nl",
+        status=ReportRun.Status.MISLUKT if failed else ReportRun.Status.KLAAR,
+        error="Het maken van de rapportage is mislukt." if failed else "",
+    )
+    if not failed:
+        run.file.save("rapport.pdf", ContentFile(b"%PDF-1.7 test"))
+    return run
+
+
+def _report_target(*, failed=False):
+    def build(world, route):
+        run = _report_run(world, failed=failed)
+        return Target(reverse(route.name, args=[run.pk]))
+
+    return build
+
+
 def decides_membership_request(persona, target_name, target):
     if gate := _gate(persona, public=False):
         return gate
@@ -1590,6 +1622,20 @@ def withdraws_membership_request(persona, target_name, target):
     return Expect(302, OWN_REQUESTS) if persona == "dora" else Expect(404)
 
 
+def reads_report(persona, target_name, target):
+    return _gate(persona, public=False) or Expect(200 if persona in REPORT_READERS else 404)
+
+
+def retries_report(persona, target_name, target):
+    if gate := _gate(persona, public=False):
+        return gate
+    if persona not in REPORT_READERS:
+        return Expect(404)
+    if persona != "dora":
+        return Expect(403)
+    return Expect(302, target.url.removesuffix("opnieuw/"))
+
+
 ROUTES.update(
     {
         # An empty POST is an invalid form (400) for anyone signed in.
@@ -1617,6 +1663,23 @@ ROUTES.update(
             },
             get=refuses(405, public=False),
             post=decides_membership_request,
+        ),
+        # An empty POST is an invalid request form (400).
+        "reports:report_list": _page(public=False, post_status=400),
+        "reports:report_detail": Entry(
+            targets={"klaar": _report_target()},
+            get=reads_report,
+            post=refuses(405, public=False),
+        ),
+        "reports:report_download": Entry(
+            targets={"klaar": _report_target()},
+            get=reads_report,
+            post=refuses(405, public=False),
+        ),
+        "reports:report_retry": Entry(
+            targets={"mislukt": _report_target(failed=True)},
+            get=refuses(405, public=False),
+            post=retries_report,
         ),
     }
 )

@@ -24,6 +24,7 @@ from community.models import (
 )
 from procurement import commitments
 from procurement.models import EuThreshold, GuidingQuestion, KpiExample, Phase, RStrategy
+from reports.models import ReportRun
 
 # Obstacle dimensions per NAMI case as the Inspiratiekit names them (document 002).
 NAMI_DIMENSIONS = {
@@ -386,6 +387,19 @@ def test_demo_data_shows_a_request_waiting_for_the_groene_hart_coordinator(demo)
     assert not Membership.objects.filter(user=waiting.user).exists()
     coordinator = User.objects.get(email="coordinator@demo.example")
     assert list(MembershipRequest.objects.decidable_by(coordinator)) == [waiting]
+
+
+def test_demo_data_has_a_finished_report_per_kind_of_scope_and_a_failed_one(demo):
+    finished = ReportRun.objects.filter(status=ReportRun.Status.KLAAR)
+    assert set(finished.values_list("scope_kind", flat=True)) == {
+        "organisatie",
+        "regio",
+        "themagroep",
+    }
+    assert all(run.file and run.pages >= 3 for run in finished)
+    assert set(finished.values_list("language", flat=True)) == {"nl", "en"}
+    failed = ReportRun.objects.get(status=ReportRun.Status.MISLUKT)
+    assert failed.error
 
 
 def test_demo_data_refuses_production(seeded, settings):

@@ -30,7 +30,7 @@ signed_in = ["/trajecten/", "/trajecten/?q=meubilair&soort=levering&jaar=2024",
              "/trajecten/export.csv", "/trajecten/kpis/import/",
              f"/trajecten/{trajectory.pk}/kpis/export.xlsx",
              "/voortgang/", "/voortgang/organisatie/gemeente-gouda/?periode=aangepast"
-             "&van=2024-01-01&tot=2026-12-31"]
+             "&van=2024-01-01&tot=2026-12-31", "/rapportages/"]
 answers += [client.get(url).status_code for url in signed_in]
 print(answers)
 """
@@ -55,10 +55,14 @@ def test_the_case_library_and_trajectories_work_on_sqlite_without_services(tmp_p
         for k, v in os.environ.items()
         if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'portal.sqlite3'}", DJANGO_DEBUG="1")
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'portal.sqlite3'}",
+        DJANGO_DEBUG="1",
+        REPORTS_ROOT=str(tmp_path / "reports"),  # the demo's PDF reports
+    )
     for command in (["migrate", "--noinput"], ["seed"], ["demo"]):
         result = _manage(env, *command)
         assert result.returncode == 0, result.stderr[-2000:]
     result = _manage(env, "shell", stdin=PAGES)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip().splitlines()[-1] == str([200] * 25)
+    assert result.stdout.strip().splitlines()[-1] == str([200] * 26)

@@ -5,7 +5,8 @@ The content is data, in fixtures/demo/*.yaml: fictional people (every name ends 
 "(demo)", every address is @demo.example) in three Groene Hart municipalities, their
 memberships and themegroup places, about twenty trajectories across the six phases,
 maturity profiles over two years, a regional manifesto, the themegroups' meetings
-(agenda, registrations, minutes, actions), a few draft cases and marks. This command only
+(agenda, registrations, minutes, actions), a few draft cases and marks, and PDF
+progress reports (finished per kind of scope, one failed). This command only
 resolves the natural keys of those files and calls the services, so the history names an
 actor. Needs `seed` first. Idempotent: what exists is kept, only what is missing is
 added; running it again changes nothing but setting the demo password back.
@@ -51,6 +52,9 @@ from procurement.models import (
     TeamMember,
     Trajectory,
 )
+from reports import services as report_services
+from reports.metrics import Period, Scope
+from reports.models import ReportRun
 
 DEMO = Path(settings.BASE_DIR) / "fixtures" / "demo"
 
@@ -114,6 +118,7 @@ class Command(BaseCommand):
         self._cases(cases["cases"])
         self._marks(cases["marks"])
         self._themegroup_activity(_yaml("themegroups.yaml"))
+        self._reports(_yaml("reports.yaml")["reports"])
         self._print_accounts(people)
 
     # --- lookups by natural key ---------------------------------------------------------
@@ -561,6 +566,30 @@ class Command(BaseCommand):
                     )
 
     # --- output -------------------------------------------------------------------------
+
+    def _reports(self, rows: list[dict]) -> None:
+        """Each report of this year, made at once (the worker's own service) or failed."""
+        period = Period.year(timezone.localdate().year)
+        for row in rows:
+            user = self._user(row["requested_by"])
+            if "themegroup" in row:
+                obj = _get(Themegroup, region__slug=row["region"], slug=row["themegroup"])
+            elif "organisation" in row:
+                obj = self._organisation(row["organisation"])
+            else:
+                obj = _get(Region, slug=row["region"])
+            scope = Scope.of(obj)
+            field = report_services.SCOPE_FIELDS[scope.kind]
+            if ReportRun.objects.filter(requested_by=user, **{field: obj}).exists():
+                continue
+            run = report_services.report_request(
+                actor=user, scope=scope, period=period, language=row.get("language", "nl")
+            )
+            if row.get("failed"):
+                claimed = report_services.report_claim(run_id=run.pk)
+                report_services.report_fail(run=claimed, reason=report_services.FAILED)
+            else:
+                report_services.report_make(run_id=run.pk)
 
     def _print_accounts(self, people: dict) -> None:
         self.stdout.write(self.style.SUCCESS("Demo accounts (fictional people):"))

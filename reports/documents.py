@@ -1,0 +1,81 @@
+"""The PDF progress report: its HTML, made from the same figures (`reports.metrics`) and
+the same SVG charts (`reports.dashboards`, `templates/reports/_chart.html`) as the
+dashboard, rendered by `portal.pdf` in the requester's language.
+
+`build(run, progress=...)` computes the figures one by one (calling `progress` with a
+percentage after each, which the run page shows) and returns the PDF."""
+
+from collections.abc import Callable
+
+from django.contrib.auth.models import AnonymousUser
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from kit import pdf
+from reports import dashboards, metrics
+
+# Share of the work done once all figures are computed; the rest is layout (WeasyPrint).
+FIGURES_DONE = 60
+
+
+def build(run, *, progress: Callable[[int], None] = lambda percentage: None) -> pdf.Pdf:
+    """The report of a run, for its requester (their reading rights name trajectories in
+    the highlights; confidential values never enter a figure)."""
+    reader = run.requested_by if run.requested_by.is_active else AnonymousUser()
+    scope, period = run.scope, run.period
+    with translation.override(run.language):
+        figures = {}
+        for done, (name, function) in enumerate(metrics.FIGURES, start=1):
+            figures[name] = function(scope, period, reader)
+            progress(round(FIGURES_DONE * done / len(metrics.FIGURES)))
+        title = _("Voortgangsrapportage %(scope)s") % {"scope": scope.name}
+        html = render_to_string(
+            "reports/pdf/report.html",
+            {
+                "title": title,
+                "language": run.language,
+                "scope": scope,
+                "period": period,
+                "made_on": timezone.localdate(),
+                "requested_by": run.requested_by,
+                "figures": figures,
+                "charts": {
+                    "phases": dashboards.phase_chart(figures["phases"], chart_id="pdf-fasen"),
+                    "r_ladder": dashboards.r_ladder_chart(
+                        figures["r_ladder"], chart_id="pdf-r-ladder"
+                    ),
+                    "kpis": dashboards.kpi_chart(figures["kpis"], chart_id="pdf-kpis"),
+                },
+                "summary": summary(figures),
+                # SVG text does not take the document's CSS: the charts name the font.
+                "svg_font": "Portal Sans",
+                "font_regular": pdf.asset_url("fonts/DejaVuSans.ttf"),
+                "font_bold": pdf.asset_url("fonts/DejaVuSans-Bold.ttf"),
+                "stylesheet": pdf.asset_url("reports/report.css"),
+            },
+        )
+        progress(FIGURES_DONE + 10)
+        return pdf.render(html, title=title, language=run.language)
+
+
+def summary(figures: dict) -> list[tuple[str, object]]:
+    """The key figures on the summary page: (label, value), from the figures only."""
+    phases, ladder, kpis = figures["phases"], figures["r_ladder"], figures["kpis"]
+    cases, community = figures["cases"], figures["community"]
+    measured = sum(row.measured for row in kpis)
+    met = sum(row.met for row in kpis)
+    return [
+        (_("Trajecten in de periode"), phases.total),
+        (_("Waarvan lopend"), phases.status_total("lopend")),
+        (_("Waarvan afgerond"), phases.status_total("afgerond")),
+        (
+            _("Trajecten met ambitie R0–R2"),
+            f"{ladder.aimed_high} ({ladder.aimed_high_share}%)"
+            if ladder.aimed_high_share is not None
+            else ladder.aimed_high,
+        ),
+        (_("KPI-doelen gehaald"), f"{met} / {measured}" if measured else "–"),
+        (_("Praktijkvoorbeelden gepubliceerd in de periode"), cases.published_in_period),
+        (_("Bijeenkomsten gehouden"), community.meetings_held),
+    ]
