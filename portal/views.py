@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from cases import permissions as case_permissions
 from community.models import Membership
 from portal import health
 from reports import dashboards, metrics
@@ -29,6 +30,9 @@ def home(request):
             .filter(user=request.user)
             .with_organisation()
         )
+        if case_permissions.can_see_review_queue(request.user):
+            # A coordinator's start page says how many cases await their review.
+            context["review_count"] = case_permissions.reviewable_cases(request.user).count()
     else:
         scope = metrics.Scope.platform()
         today = timezone.localdate()
