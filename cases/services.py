@@ -258,10 +258,12 @@ def case_from_trajectory(*, actor, trajectory: Trajectory) -> Case:
 
 @transaction.atomic
 def case_update(*, actor, case: Case, content: CaseContent) -> Case:
-    if not permissions.can_edit_case(actor, case):
+    # The stored case decides (a model form has already put the new values, such as an
+    # emptied region, on the instance), and gives the old title.
+    stored = Case.objects.select_related("region").get(pk=case.pk)
+    if not permissions.can_edit_case(actor, stored):
         raise PermissionDenied
-    # The stored title: a model form has already put the new one on the instance.
-    old_title = Case.objects.filter(pk=case.pk).values_list("title", flat=True).get()
+    old_title = stored.title
     for name, value in content.fields.items():
         setattr(case, name, value)
     case_slug_follow_title(case=case, old_title=old_title)
