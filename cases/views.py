@@ -417,7 +417,7 @@ def case_contact(request, slug):
     ):
         form.add_error(
             None,
-            _("U heeft het afgelopen uur al vijf berichten gestuurd. Probeer het later opnieuw."),
+            _("U hebt het afgelopen uur al vijf berichten gestuurd. Probeer het later opnieuw."),
         )
         return _render_detail(request, case, contact_form=form, status=429)
     try:
