@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from cases.models import Case
 from tests import factories
 from tests.browser.axe import assert_accessible
+from tests.browser.test_reflow import _horizontal_overflow as horizontal_overflow
 from tests.cases.factories import CaseFactory
 
 pytestmark = pytest.mark.browser
@@ -122,3 +123,33 @@ def test_a_member_contacts_the_author(
     (message,) = mailoutbox
     assert message.to == [alice.email]
     assert message.reply_to == [charlie.email]
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_the_new_parts_reflow_on_a_phone(page, login_as, bob, alice, alfa, groene_hart, width):
+    """The queue, and a published case with the withdraw and contact forms, at phone
+    width: nothing scrolls sideways (WCAG 1.4.10), axe finds nothing."""
+    long_word = "Kantoormeubilairhergebruiksovereenkomstenonderzoeksrapportage"
+    CaseFactory(
+        submitted=True,
+        author=alice,
+        organisations=[alfa],
+        region=groene_hart,
+        title=f"Stoelen {long_word}",
+    )
+    published = CaseFactory(
+        published=True,
+        author=alice,
+        organisations=[alfa],
+        region=groene_hart,
+        title=f"Bureaus {long_word}",
+    )
+    page.set_viewport_size({"width": width, "height": 800})
+    login_as(bob)
+    for url in (QUEUE, published.get_absolute_url()):
+        page.goto(url)
+        overflow = horizontal_overflow(page)
+        assert overflow["scrollWidth"] <= overflow["innerWidth"], (url, overflow)
+        assert_accessible(page)
+    expect(page.locator("[data-testid=withdraw-form]")).to_be_visible()
+    expect(page.locator("[data-testid=contact-form]")).to_be_visible()
