@@ -2,12 +2,14 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cases import permissions
 from cases.models import PART_MAX, Case, Dimension, Tag
+from community.models import Organisation
 from kit import uploads
 from procurement.models import RStrategy
 
@@ -70,7 +72,15 @@ class CaseForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisations"].queryset = permissions.writable_organisations(user).order_by(
+        self.user = user
+        writable = permissions.writable_organisations(user)
+        choices = Q(pk__in=writable.values("pk"))
+        own = self.instance.organisations.all() if self.instance.pk else None
+        if own is not None and not own.filter(pk__in=writable.values("pk")).exists():
+            # A coordinator of the region keeps a published case of another organisation
+            # up to date: its organisations are offered as they are.
+            choices |= Q(pk__in=own.values("pk"))
+        self.fields["organisations"].queryset = Organisation.objects.filter(choices).order_by(
             "name"
         )
         self.fields["organisations"].required = True
@@ -242,3 +252,36 @@ class ReturnForm(forms.Form):
         if not comment:
             raise ValidationError(_("Schrijf de auteur waarom het praktijkvoorbeeld terug gaat."))
         return comment
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden van terugtrekken"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=PART_MAX,
+        help_text=_("Het praktijkvoorbeeld wordt weer een concept; de reden blijft bewaard."),
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("Schrijf waarom het praktijkvoorbeeld wordt teruggetrokken."))
+        return reason
+
+
+class ContactForm(forms.Form):
+    message = forms.CharField(
+        label=_("Uw bericht"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=PART_MAX,
+        help_text=_(
+            "Het bericht gaat per e-mail naar de contactpersoon of de auteur; zij antwoorden "
+            "op uw bevestigde e-mailadres."
+        ),
+    )
+
+    def clean_message(self):
+        message = self.cleaned_data["message"].strip()
+        if not message:
+            raise ValidationError(_("Schrijf uw bericht."))
+        return message

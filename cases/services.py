@@ -48,9 +48,16 @@ class CaseContent:
     lessons: list[str] = field(default_factory=list)
 
 
+# Addresses under /praktijkvoorbeelden/ that are pages of the library, not cases.
+RESERVED_SLUGS = {"nieuw", "bewaard", "beoordelen", "uit-traject"}
+
+
 def _slug_taken(slug: str, case: Case | None = None) -> bool:
     """In use as the address of another case, now or earlier (an old address keeps
-    redirecting to its case, so it is never given to another one)."""
+    redirecting to its case, so it is never given to another one), or by a page of the
+    library."""
+    if slug in RESERVED_SLUGS:
+        return True
     current = Case.objects.filter(slug=slug)
     earlier = CaseSlug.objects.filter(slug=slug)
     if case is not None and case.pk:
@@ -251,10 +258,12 @@ def case_from_trajectory(*, actor, trajectory: Trajectory) -> Case:
 
 @transaction.atomic
 def case_update(*, actor, case: Case, content: CaseContent) -> Case:
-    if not permissions.can_edit_case(actor, case):
+    # The stored case decides (a model form has already put the new values, such as an
+    # emptied region, on the instance), and gives the old title.
+    stored = Case.objects.select_related("region").get(pk=case.pk)
+    if not permissions.can_edit_case(actor, stored):
         raise PermissionDenied
-    # The stored title: a model form has already put the new one on the instance.
-    old_title = Case.objects.filter(pk=case.pk).values_list("title", flat=True).get()
+    old_title = stored.title
     for name, value in content.fields.items():
         setattr(case, name, value)
     case_slug_follow_title(case=case, old_title=old_title)
@@ -273,9 +282,15 @@ def case_submit(*, actor, case: Case) -> Case:
     if case.region_id is None:
         raise ValidationError(_("Kies een regio, zodat een coördinator het kan beoordelen."))
     case.status = Case.Status.INGEDIEND
+    case.submitted_at = timezone.now()
     case.review_comment = ""
+    case.withdrawal_reason = ""
     _save(case, actor)
     _mail_author(case, "case_submitted")
+    # The region's coordinators hear that a case awaits them (their review queue).
+    transaction.on_commit(
+        partial(tasks.reviewers_mail.delay, case.pk, site.site_url()), robust=True
+    )
     return case
 
 
@@ -290,6 +305,7 @@ def case_publish(*, actor, case: Case, visibility: str, checklist_confirmed: boo
     case.visibility = visibility
     case.published_at = timezone.now()
     case.review_comment = ""
+    case.withdrawal_reason = ""
     _save(case, actor)
     _mail_author(case, "case_published")
     return case
@@ -307,6 +323,44 @@ def case_return(*, actor, case: Case, comment: str) -> Case:
     _save(case, actor)
     _mail_author(case, "case_returned")
     return case
+
+
+@transaction.atomic
+def case_withdraw(*, actor, case: Case, reason: str) -> Case:
+    """Gepubliceerd → concept, with the reason (kept on the case and in its history); it
+    leaves the library at once. When someone other than the author withdraws it, the
+    author is told why."""
+    if not permissions.can_withdraw_case(actor, case):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError(_("Schrijf waarom het praktijkvoorbeeld wordt teruggetrokken."))
+    case.status = Case.Status.CONCEPT
+    case.withdrawal_reason = reason.strip()
+    case.published_at = None
+    _save(case, actor)
+    if case.author_id is not None and case.author_id != actor.pk:
+        _mail_author(case, "case_withdrawn")
+    return case
+
+
+@transaction.atomic
+def case_contact(*, actor, case: Case, message: str) -> None:
+    """A member writes to the author or the contact of a published case. The message is
+    mailed after commit by the worker, with the sender's verified address as reply-to;
+    the recipient's address is never shown to the sender."""
+    if not permissions.can_contact_about_case(actor, case):
+        raise PermissionDenied
+    if not message.strip():
+        raise ValidationError(_("Schrijf uw bericht."))
+    if not actor.emailaddress_set.filter(verified=True).exists():
+        raise ValidationError(
+            _("Bevestig eerst uw e-mailadres; de ontvanger antwoordt u op dat adres.")
+        )
+    logger.info("Case %s: user %s sends a contact message", case.pk, actor.pk)
+    transaction.on_commit(
+        partial(tasks.contact_mail.delay, case.pk, actor.pk, message.strip(), site.site_url()),
+        robust=True,
+    )
 
 
 @transaction.atomic

@@ -28,6 +28,30 @@ def author_mail(case_id: int, event: str, site_url: str | None = None) -> bool:
     return mails.author_mail_send(case_id=case_id, event=event, site_url=site_url)
 
 
+@shared_task(
+    name="cases.tasks.reviewers_mail",
+    autoretry_for=(OSError, SMTPException),
+    retry_backoff=True,
+    max_retries=5,
+)
+def reviewers_mail(case_id: int, site_url: str | None = None) -> int:
+    """E-mail the coordinators of a submitted case's region that it awaits review."""
+    return mails.reviewers_mail_send(case_id=case_id, site_url=site_url)
+
+
+@shared_task(
+    name="cases.tasks.contact_mail",
+    autoretry_for=(OSError, SMTPException),
+    retry_backoff=True,
+    max_retries=5,
+)
+def contact_mail(case_id: int, sender_id: int, message: str, site_url: str | None = None) -> bool:
+    """E-mail a member's message to the contact or author of a published case."""
+    return mails.contact_mail_send(
+        case_id=case_id, sender_id=sender_id, message=message, site_url=site_url
+    )
+
+
 @shared_task(name="cases.tasks.facets_rebuild")
 def facets_rebuild() -> int:
     """Build the facet index anew from the database (celery beat, hourly): a safety net

@@ -13,12 +13,17 @@ urlpatterns = [
         name="case_from_trajectory",
     ),
     path("praktijkvoorbeelden/bewaard/", views.case_bookmarks, name="case_bookmarks"),
+    path("praktijkvoorbeelden/beoordelen/", views.case_review_queue, name="case_review_queue"),
     path("praktijkvoorbeelden/export.<str:file_format>", views.case_export, name="case_export"),
     path("praktijkvoorbeelden/<slug:slug>/", views.case_detail, name="case_detail"),
     path("praktijkvoorbeelden/<slug:slug>/bewerken/", views.case_update, name="case_update"),
     path("praktijkvoorbeelden/<slug:slug>/indienen/", views.case_submit, name="case_submit"),
     path("praktijkvoorbeelden/<slug:slug>/publiceren/", views.case_publish, name="case_publish"),
     path("praktijkvoorbeelden/<slug:slug>/terugsturen/", views.case_return, name="case_return"),
+    path(
+        "praktijkvoorbeelden/<slug:slug>/terugtrekken/", views.case_withdraw, name="case_withdraw"
+    ),
+    path("praktijkvoorbeelden/<slug:slug>/contact/", views.case_contact, name="case_contact"),
     path("praktijkvoorbeelden/<slug:slug>/markeren/<str:kind>/", views.case_mark, name="case_mark"),
     path(
         "praktijkvoorbeelden/<slug:slug>/bijlagen/<int:pk>/",

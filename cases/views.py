@@ -5,6 +5,7 @@ change 403, a GET on an action 405."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
@@ -12,9 +13,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from cases import articles, export, facets, filters, forms, listing, permissions, services
 from cases.models import (
+    LONG_FIELDS,
     Case,
     CaseAttachment,
     CaseMark,
@@ -89,7 +92,15 @@ def _page_case(request, slug) -> Case:
         return get_object_or_404(Case.objects.visible_to(user).for_page(), slug=slug)
 
 
-def _render_detail(request, case, publish_form=None, return_form=None, status=200):
+def _render_detail(
+    request,
+    case,
+    publish_form=None,
+    return_form=None,
+    withdraw_form=None,
+    contact_form=None,
+    status=200,
+):
     """The stored article, the names it links to (read live) and what depends on the
     reader: marks, related cases, linked trajectories they may see, the actions they may
     take and, for editors, the history."""
@@ -98,6 +109,7 @@ def _render_detail(request, case, publish_form=None, return_form=None, status=20
     useful_count, marked_useful, bookmarked = CaseMark.objects.summary(case.pk, user.pk)
     can_edit = permissions.can_edit_case(user, case)
     can_review = permissions.can_review_case(user, case)
+    can_withdraw = permissions.can_withdraw_case(user, case)
     context = {
         "case": case,
         **case.shown_names(),
@@ -118,6 +130,13 @@ def _render_detail(request, case, publish_form=None, return_form=None, status=20
         "review_needs_mfa": can_review and permissions.review_needs_mfa(user),
         "publish_form": publish_form or forms.PublishForm(),
         "return_form": return_form or forms.ReturnForm(),
+        # A coordinator's own submitted case waits for a colleague: the page says so.
+        "own_case_for_colleague": case.status == Case.Status.INGEDIEND
+        and permissions.is_own_case_for_colleague(user, case),
+        "can_withdraw": can_withdraw,
+        "withdraw_form": withdraw_form or forms.WithdrawForm(),
+        "can_contact": permissions.can_contact_about_case(user, case),
+        "contact_form": contact_form or forms.ContactForm(),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
@@ -204,7 +223,7 @@ def _content(form, strategy_set, obstacle_set, lesson_set) -> services.CaseConte
     organisations = list(form.cleaned_data["organisations"])
     if form.instance.pk:
         # Organisations the editor may not choose (a shared case) stay as they are.
-        selectable = form.fields["organisations"].queryset.values("pk")
+        selectable = permissions.writable_organisations(form.user).values("pk")
         organisations += list(form.instance.organisations.exclude(pk__in=selectable))
     return services.CaseContent(
         fields=fields,
@@ -358,6 +377,72 @@ def case_return(request, slug):
     if Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
         return redirect(case)
     return redirect("cases:case_list")
+
+
+@require_POST
+def case_withdraw(request, slug):
+    """A published case back to concept, with a required reason; its author and the
+    coordinators of its region (staff too)."""
+    case = _get_visible_case(request, slug)
+    if not permissions.can_withdraw_case(request.user, case):
+        raise PermissionDenied
+    form = forms.WithdrawForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, case, withdraw_form=form, status=400)
+    services.case_withdraw(actor=request.user, case=case, reason=form.cleaned_data["reason"])
+    messages.success(request, _("Het praktijkvoorbeeld is teruggetrokken en is weer een concept."))
+    # Withdrawn, it is a draft: a coordinator of another organisation no longer sees it.
+    if Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
+        return redirect(case)
+    return redirect("cases:case_review_queue")
+
+
+# Messages to authors: at most this many per sender per hour (django-ratelimit, counted
+# in the cache), so the form cannot be used to flood colleagues' mailboxes.
+CONTACT_RATE = "5/h"
+
+
+@require_POST
+def case_contact(request, slug):
+    """A member writes to the contact or author of a published case; the message is
+    mailed (after commit, by the worker) and no address is shown."""
+    case = _get_visible_case(request, slug)
+    if not permissions.can_contact_about_case(request.user, case):
+        raise PermissionDenied
+    form = forms.ContactForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, case, contact_form=form, status=400)
+    if is_ratelimited(
+        request, group="cases.contact", key="user", rate=CONTACT_RATE, increment=True
+    ):
+        form.add_error(
+            None,
+            _("U hebt het afgelopen uur al vijf berichten gestuurd. Probeer het later opnieuw."),
+        )
+        return _render_detail(request, case, contact_form=form, status=429)
+    try:
+        services.case_contact(actor=request.user, case=case, message=form.cleaned_data["message"])
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _render_detail(request, case, contact_form=form, status=400)
+    messages.success(request, _("Uw bericht is verstuurd. U krijgt het antwoord per e-mail."))
+    return redirect(case)
+
+
+@require_GET
+def case_review_queue(request):
+    """Submitted cases awaiting the coordinator (their regions; staff: all), oldest
+    first, each linked to its page where it is published or returned."""
+    if not permissions.can_see_review_queue(request.user):
+        raise PermissionDenied
+    cases = (
+        permissions.reviewable_cases(request.user)
+        .defer("search_vector", *LONG_FIELDS)
+        .select_related("author", "region")
+        .prefetch_related("organisations")
+        .order_by(F("submitted_at").asc(nulls_first=True), "created_at", "pk")
+    )
+    return render(request, "cases/case_review_queue.html", {"cases": cases})
 
 
 @login_not_required

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from cases import permissions as case_permissions
 from community import permissions
 
 
@@ -24,6 +25,7 @@ ITEMS = [
     NavItem(_("Start"), "portal:home", lambda user: True),
     NavItem(_("Praktijkvoorbeelden"), "cases:case_list", lambda user: True),
     NavItem(_("Kennisbank"), "cases:knowledge_list", lambda user: True),
+    NavItem(_("Beoordelen"), "cases:case_review_queue", case_permissions.can_see_review_queue),
     NavItem(_("Trajecten"), "procurement:trajectory_list", lambda user: user.is_authenticated),
     NavItem(_("Themagroepen"), "community:themegroup_list", permissions.is_linked),
     NavItem(_("Organisaties"), "community:organisation_list", lambda user: user.is_authenticated),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from cases import permissions as case_permissions
 from community import permissions
 from community.models import Membership, MembershipRequest
 from portal import health
@@ -41,6 +42,9 @@ def home(request):
             context["queue_count"] = (
                 MembershipRequest.objects.decidable_by(request.user).open().count()
             )
+        if case_permissions.can_see_review_queue(request.user):
+            # A coordinator's start page says how many cases await their review.
+            context["review_count"] = case_permissions.reviewable_cases(request.user).count()
     else:
         scope = metrics.Scope.platform()
         today = timezone.localdate()

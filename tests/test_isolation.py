@@ -99,9 +99,12 @@ READERS = {
 }
 # Inkopers and coordinators of the case's organisations change a draft; staff any case.
 # Bestuurders read their organisation's drafts but do not change them.
+# A published case: its author alice (still an Alfa inkoper) and the Groene Hart
+# coordinators keep it up to date and may withdraw it; staff any case.
+MAINTAINERS = {"alice", "bob", "bob_mfa", "staff", "staff_mfa"}
 EDITORS = {
-    "public": {"staff", "staff_mfa"},
-    "community": {"staff", "staff_mfa"},
+    "public": MAINTAINERS,
+    "community": MAINTAINERS,
     "draft": {"alice", "staff", "staff_mfa"},
     "submitted": {"staff", "staff_mfa"},
     "charlie_draft": {"charlie", "former", "staff", "staff_mfa"},
@@ -113,8 +116,18 @@ SUBMITTERS = {
 }
 # A submitted case is published or returned by a coordinator of its region, or staff.
 REVIEWERS = {"submitted": {"bob", "bob_mfa", "staff", "staff_mfa"}}
+# A published case goes back to concept by those who maintain it.
+WITHDRAWERS = {"public": MAINTAINERS, "community": MAINTAINERS}
+# Members (an active membership, or staff) write to the author of a published case
+# (alice, who does not write to herself); not `suspended`, who reads the public case.
+CONTACTERS = {
+    "public": MEMBERS - {"alice"},
+    "community": MEMBERS - {"alice"},
+}
+# The review queue: coordinators of a region and staff.
+QUEUE_READERS = {"bob", "bob_mfa", "staff_mfa"}
 
-for _rule in (EDITORS, SUBMITTERS, REVIEWERS):
+for _rule in (EDITORS, SUBMITTERS, REVIEWERS, WITHDRAWERS, CONTACTERS):
     for _case, _personas in _rule.items():
         assert _personas <= READERS[_case], "who may change a case must also see it"
 
@@ -185,6 +198,7 @@ CHANGED = {
     "trajectory",
     "case-edit",
     "case-list-after-return",
+    "review-queue",
     "themegroup",
     "themegroup-list",
     "home",
@@ -266,6 +280,15 @@ def returns(persona, target_name, target):
     expected = reviews(persona, target_name, target)
     if expected.to == "case" and persona not in READERS["draft"]:
         return Expect(302, "case-list-after-return")
+    return expected
+
+
+def withdraws(persona, target_name, target):
+    """Withdraw: a maintainer who does not see the draft it becomes (a coordinator of
+    another organisation) lands on the review queue."""
+    expected = _changes(WITHDRAWERS, Expect(302, "case"))(persona, target_name, target)
+    if expected.to == "case" and persona not in READERS["draft"]:
+        return Expect(302, "review-queue")
     return expected
 
 
@@ -859,6 +882,8 @@ CHECKLIST = {
 }
 PUBLISH = {"visibility": Case.Visibility.COMMUNITY, **CHECKLIST}
 RETURN = {"comment": "Haal de bedragen uit de offerte weg."}
+WITHDRAW = {"reason": "De leverancier vroeg de bedragen eruit te halen."}
+CONTACT = {"message": "Mag ik uw bestek voor de stoelen inzien?"}
 
 ROUTES: dict[str, Entry] = {
     # --- routes with a parameter (the point of this module) ---
@@ -886,6 +911,17 @@ ROUTES: dict[str, Entry] = {
         targets={name: _review_target(name, RETURN) for name in CASES},
         get=refuses(405, public=False),
         post=returns,
+    ),
+    "cases:case_withdraw": Entry(
+        targets={name: _review_target(name, WITHDRAW) for name in CASES},
+        get=refuses(405, public=False),
+        post=withdraws,
+    ),
+    # Sending a message changes nothing on the case: success is back to its page.
+    "cases:case_contact": Entry(
+        targets={name: _review_target(name, CONTACT) for name in CASES},
+        get=refuses(405, public=False),
+        post=_changes(CONTACTERS, Expect(302, "case")),
     ),
     "cases:case_mark": Entry(
         targets={
@@ -958,6 +994,13 @@ ROUTES.update(
         "cases:case_list": _page(),
         "cases:knowledge_list": _page(),
         "cases:case_bookmarks": _page(public=False),
+        "cases:case_review_queue": Entry(
+            targets={"page": _page_target},
+            get=lambda persona, name, target: (
+                _gate(persona, public=False) or Expect(200 if persona in QUEUE_READERS else 403)
+            ),
+            post=refuses(405, public=False),
+        ),
         # An empty POST is an invalid form (400) for those who may write.
         "cases:case_create": _page(public=False, post_status=400, who=WRITERS),
         "security_txt": _exempt(Expect(200), Expect(405)),
@@ -1809,6 +1852,8 @@ def _leads_to(location: str, place: str, target: Target) -> bool:
             return path == reverse("admin:index")
         case "case-list-after-return":
             return location == reverse("cases:case_list")
+        case "review-queue":
+            return location == reverse("cases:case_review_queue")
         case "themegroup":  # the group's page or its members page, maybe at a section
             return path.startswith(target.themegroup.get_absolute_url())
         case "themegroup-list":
@@ -1840,6 +1885,7 @@ def _fingerprint(case: Case):
         case.title,
         case.region_id,
         case.review_comment,
+        case.withdrawal_reason,
         case.published_at,
         case.marks.count(),
     )

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.utils import timezone
 
+from cases import permissions as case_permissions
 from cases.models import Case, CaseMark, KnowledgeItem
 from community import maturity
 from community.extensions import Progress
@@ -297,14 +298,20 @@ def test_demo_data_builds_on_the_seed(demo):
     assert not User.objects.exclude(email__endswith="@demo.example").exists()
     assert not User.objects.exclude(full_name__endswith="(demo)").exists()
     demo_cases = Case.objects.filter(title__endswith="(demo)")
-    # Two drafts and a submitted case written as cases, and a draft made from a closed
-    # trajectory ("Maak er een praktijkvoorbeeld van").
+    # Two drafts, a submitted case (in the Groene Hart review queue) and a published one
+    # written as cases, and a draft made from a closed trajectory ("Maak er een
+    # praktijkvoorbeeld van").
     assert sorted(demo_cases.values_list("status", flat=True)) == [
         "concept",
         "concept",
         "concept",
+        "gepubliceerd",
         "ingediend",
     ]
+    coordinator = User.objects.get(email="coordinator@demo.example")
+    assert case_permissions.reviewable_cases(coordinator).filter(title__endswith="(demo)")
+    published = demo_cases.get(status="gepubliceerd")
+    assert case_permissions.contact_recipient(published).email == published.author.email
     from_trajectory = demo_cases.get(trajectories__status="afgerond")
     assert from_trajectory.trajectories.get().lessons
     # Every state of a trajectory: an overdue phase, a joint tender of three

@@ -67,7 +67,14 @@ def _limited_text(verbose_name, limit: int, **options) -> models.TextField:
 
 
 # What a list never shows: read only on a case page (and by the search index).
-LONG_FIELDS = ("context", "approach", "involved_parties", "results", "review_comment")
+LONG_FIELDS = (
+    "context",
+    "approach",
+    "involved_parties",
+    "results",
+    "review_comment",
+    "withdrawal_reason",
+)
 
 
 class CaseQuerySet(models.QuerySet):
@@ -226,6 +233,13 @@ class Case(SourcedModel):
         blank=True,
         help_text=_("Waarom het praktijkvoorbeeld is teruggestuurd."),
     )
+    withdrawal_reason = _limited_text(
+        _("reden van terugtrekken"),
+        PART_MAX,
+        blank=True,
+        help_text=_("Waarom het gepubliceerde praktijkvoorbeeld weer een concept is."),
+    )
+    submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
     published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
     # Dutch full-text search (PostgreSQL): kept current by services.case_search_index().
     search_vector = SearchVectorField(null=True, editable=False)

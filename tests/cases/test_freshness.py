@@ -18,6 +18,7 @@ from cases.models import Case
 from tests import factories
 from tests.cases.factories import CaseFactory, ProductCategoryFactory, SourceFactory
 from tests.cases.html import card_slugs, facet_counts, soup
+from tests.cases.posts import case_form_data
 
 URL = "/praktijkvoorbeelden/"
 LANGUAGES = ["nl", "en"]
@@ -137,6 +138,53 @@ def test_an_edit_by_the_service_is_everywhere_at_once(client, commit, kasten, be
     detail = soup(_get(client, f"{URL}bureaus-hergebruikt/", language))
     assert detail.select_one("[data-testid=case] h1").get_text() == "Bureaus hergebruikt"
     assert _export_rows(client, language)[1][0] == "Bureaus hergebruikt"
+    assert _index_is_true()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_edit_of_a_published_case_by_its_author_is_everywhere_at_once(
+    client, django_capture_on_commit_callbacks, kasten, alice, language
+):
+    """Through the page, as the author of a published case edits it (issue 12)."""
+    kasten.author = alice
+    kasten.save()
+    _get(client, URL, language)
+    client.force_login(alice)
+    data = case_form_data(
+        organisations=[*kasten.organisations.all()],
+        strategies=[(3, "Opnieuw gebruikt.")],
+        title="Bureaus hergebruikt",
+        summary=kasten.summary,
+        sector="gww",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{URL}kasten/bewerken/", data)
+    assert response.status_code == 302
+    client.logout()
+
+    assert _seen(client, "bureaus-hergebruikt", "bureaus", language) == dict.fromkeys(
+        ["list", "search", "page", "export"], True
+    )
+    assert facet_counts(_get(client, URL, language), "sector") == {"gww": 1}
+    assert _index_is_true()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_withdrawn_case_is_gone_everywhere_at_once(
+    client, django_capture_on_commit_callbacks, kasten, bob, language
+):
+    _get(client, URL, language)
+    assert facet_counts(_get(client, URL, language), "r")["3"] == 1
+    client.force_login(bob)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{URL}kasten/terugtrekken/", {"reason": "Bedragen erin."})
+    assert response.status_code == 302
+    client.logout()
+
+    assert _seen(client, "kasten", "kasten", language) == dict.fromkeys(
+        ["list", "search", "page", "export"], False
+    )
+    assert facet_counts(_get(client, URL, language), "r").get("3", 0) == 0
     assert _index_is_true()
 
 

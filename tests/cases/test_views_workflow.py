@@ -290,15 +290,21 @@ def test_resubmitting_clears_the_review_comment(client, post, alice, bob, submit
     assert soup(client.get(_url(submitted))).select_one("[data-testid=review-comment]") is None
 
 
-def test_every_transition_mails_the_author_only(post, alice, bob, draft, mailoutbox):
+def test_every_transition_mails_the_author_and_a_submission_the_coordinators(
+    post, alice, bob, draft, mailoutbox
+):
     post(alice, _url(draft, "indienen/"))
     post(bob, _url(draft, "terugsturen/"), {"comment": "Graag een bron."})
     post(alice, _url(draft, "indienen/"))
     post(bob, _url(draft, "publiceren/"), {"visibility": "community", **CHECKLIST})
 
     assert _status(draft) == Case.Status.GEPUBLICEERD
-    assert len(mailoutbox) == 4
-    assert all(message.to == [alice.email] for message in mailoutbox)
+    # Four steps for the author; each submission also for the region's coordinator
+    # (issue 12: the review queue).
+    recipients = [message.to for message in mailoutbox]
+    assert recipients.count([alice.email]) == 4
+    assert recipients.count([bob.email]) == 2
+    assert len(mailoutbox) == 6
     assert all(not message.cc and not message.bcc for message in mailoutbox)
 
 

@@ -253,8 +253,14 @@ def test_anonymous_visitors_are_sent_to_log_in_before_editing(client, draft):
 
 
 @pytest.mark.parametrize("state", ["published", "submitted"])
-def test_only_drafts_are_editable(client, r_ladder, alice, alfa, groene_hart, state):
-    case = CaseFactory(author=alice, organisations=[alfa], region=groene_hart, **{state: True})
+def test_a_writer_edits_drafts_not_the_cases_of_others_in_review_or_published(
+    client, r_ladder, alice, alfa, groene_hart, state
+):
+    # A published case is edited by its author and the region's coordinators
+    # (tests/cases/test_views_review_queue.py); a submitted one waits for its review.
+    colleague = factories.UserFactory(full_name="Carla Collega")
+    factories.MembershipFactory(user=colleague, organisation=alfa, role=Membership.Role.INKOPER)
+    case = CaseFactory(author=colleague, organisations=[alfa], region=groene_hart, **{state: True})
     client.force_login(alice)
     assert client.get(_edit(case)).status_code == 403
     assert client.post(_edit(case), case_form_data(organisations=[alfa])).status_code == 403

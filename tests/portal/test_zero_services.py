@@ -14,7 +14,7 @@ from django.test import Client
 from cases.models import Case
 from community.models import User
 client = Client(HTTP_HOST="127.0.0.1")
-case = Case.objects.filter(status="gepubliceerd").first()
+case = Case.objects.filter(status="gepubliceerd", visibility="openbaar").first()
 urls = ["/", "/praktijkvoorbeelden/", "/praktijkvoorbeelden/?q=hergebruik&r=3",
         "/praktijkvoorbeelden/?sorteer=titel", case.get_absolute_url(),
         "/praktijkvoorbeelden/export.csv", "/praktijkvoorbeelden/export.xlsx", "/kennisbank/"]

@@ -460,7 +460,8 @@ class Command(BaseCommand):
     # --- cases and marks ----------------------------------------------------------------
 
     def _cases(self, rows: list[dict]) -> None:
-        """Each author writes their own case (and submits it where the file says so)."""
+        """Each author writes their own case (and submits it where the file says so; the
+        coordinator named by `published_by` publishes it)."""
         for row in rows:
             if Case.objects.filter(title=row["title"]).exists():
                 continue
@@ -488,6 +489,13 @@ class Command(BaseCommand):
             case = case_services.case_create(actor=author, content=content)
             if row.get("submitted"):
                 case_services.case_submit(actor=author, case=case)
+            if row.get("published_by"):
+                case_services.case_publish(
+                    actor=self._user(row["published_by"]),
+                    case=case,
+                    visibility=row["visibility"],
+                    checklist_confirmed=True,
+                )
 
     def _marks(self, rows: list[dict]) -> None:
         for row in rows:

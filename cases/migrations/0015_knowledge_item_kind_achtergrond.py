@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0013_text_length_limits"),
+        ("cases", "0014_case_withdrawal_and_submission"),
     ]
 
     operations = [
