@@ -115,7 +115,7 @@ def render_detail(request, themegroup, status=200, **bound):
         "sections": extensions.call("themegroup_sections", user, themegroup),
         "action_error": bound.get("action_error"),
         # Upcoming and past meetings and the open actions: the meeting pages' part.
-        **meetings.themegroup_meetings_context(user, themegroup),
+        **meetings.themegroup_meetings_context(user, themegroup, summary=True),
     }
     if context["can_join"]:
         context["pending_request"] = ThemegroupJoinRequest.objects.filter(

@@ -620,6 +620,32 @@ def test_the_list_shows_upcoming_and_past_meetings_and_open_actions(
     assert page.select_one("[data-testid=meeting-create]") is None
 
 
+def test_the_themegroup_page_summarises_what_the_list_shows_in_full(
+    client, alice, meeting, past_meeting
+):
+    """The group's page shows the open actions due first and links to the meetings list
+    with their total; the list shows every one of them."""
+    for day in range(8):
+        factories.MeetingActionFactory(
+            meeting=past_meeting,
+            owner=alice,
+            title=f"Actie {day}",
+            due_on=timezone.localdate() + timedelta(days=day),
+        )
+    client.force_login(alice)
+
+    page = soup(client.get(meeting.themegroup.get_absolute_url()))
+    rows = page.select("[data-testid=open-actions] tr[data-status]")
+    assert [row.th.get_text() for row in rows] == [f"Actie {day}" for day in range(5)]
+    link = page.select_one("[data-testid=all-meetings]")
+    assert link["data-open-actions"] == "8"
+    assert link.a["href"] == group_url(meeting.themegroup)
+
+    full = soup(client.get(group_url(meeting.themegroup)))
+    assert len(full.select("[data-testid=open-actions] tr[data-status]")) == 8
+    assert full.select_one("[data-testid=all-meetings]") is None
+
+
 # --- query counts ---------------------------------------------------------------------------
 
 
