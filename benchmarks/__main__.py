@@ -16,6 +16,7 @@ from typing import TextIO
 SUITES = {
     "cases": "benchmarks.cases:CaseLibrary",
     "community": "benchmarks.community:Community",
+    "reports": "benchmarks.reports:Reports",
     "trajectories": "benchmarks.trajectories:Trajectories",
 }
 
