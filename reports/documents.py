@@ -1,6 +1,6 @@
 """The PDF progress report: its HTML, made from the same figures (`reports.metrics`) and
 the same SVG charts (`reports.dashboards`, `templates/reports/_chart.html`) as the
-dashboard, rendered by `portal.pdf` in the requester's language.
+dashboard, rendered by `kit.pdf` in the requester's language.
 
 `build(run, progress=...)` computes the figures one by one (calling `progress` with a
 percentage after each, which the run page shows) and returns the PDF."""
