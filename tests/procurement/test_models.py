@@ -114,6 +114,8 @@ def test_thresholds_have_a_valid_period(db):
 
 def test_the_seeded_ladder_places_every_level_on_the_rvo_ladder(db):
     Source.objects.create(key=seeding.LADDER_SOURCE, title="Handvatten", publisher="PIANOo")
+    # R3-R9 are explained after the PBL study (the PIANOo text defines R0-R2 only).
+    Source.objects.create(key=seeding.PBL_SOURCE, title="Circulaire economie", publisher="PBL")
     assert seeding.load_r_ladder() == 10
     assert seeding.load_r_ladder() == 10  # idempotent: updates, never duplicates
     steps = RStrategy.objects.order_by("level").values_list("level", "rvo_step")
