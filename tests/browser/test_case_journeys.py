@@ -185,6 +185,9 @@ def r_ladder(db):
         publisher="PIANOo",
         year=2023,
     )
+    Source.objects.create(
+        key=seeding.PBL_SOURCE, title="Circulaire economie", publisher="PBL", year=2016
+    )
     seeding.load_r_ladder()
 
 
