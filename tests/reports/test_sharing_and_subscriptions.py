@@ -432,3 +432,24 @@ def test_a_scheduled_report_is_listed_for_its_readers_without_a_share_button(
     soup = BeautifulSoup(detail.content, "html.parser")
     assert soup.select_one("[data-testid=share-form]") is None
     assert client.post(reverse("reports:report_share", args=[run.pk])).status_code == 403
+
+
+def test_a_scheduled_report_is_made_and_mailed_end_to_end(
+    subscribed, dora, bob, groene_hart, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The beat task's run goes through the worker's task (no requester: an anonymous
+    reader) and its ready mail reaches both subscribers."""
+    queued = []
+    monkeypatch.setattr(tasks.report_make, "delay", queued.append)
+    monkeypatch.setattr(tasks.report_ready_mail, "delay", tasks.report_ready_mail)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.scheduled_reports_make(today=datetime.date(2026, 4, 1))
+    (run_id,) = queued
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.report_make(run_id) == ReportRun.Status.KLAAR
+
+    run = ReportRun.objects.get(pk=run_id)
+    assert run.file
+    assert run.pages >= 1
+    assert sorted(message.to[0] for message in mail.outbox) == sorted([dora.email, bob.email])
