@@ -21,8 +21,11 @@ FIGURES_DONE = 60
 
 def build(run, *, progress: Callable[[int], None] = lambda percentage: None) -> pdf.Pdf:
     """The report of a run, for its requester (their reading rights name trajectories in
-    the highlights; confidential values never enter a figure)."""
-    reader = run.requested_by if run.requested_by.is_active else AnonymousUser()
+    the highlights; confidential values never enter a figure); a scheduled report is made
+    for an anonymous reader."""
+    requester = run.requested_by
+    # A scheduled report goes to several people: it names only what anyone may read.
+    reader = requester if requester is not None and requester.is_active else AnonymousUser()
     scope, period = run.scope, run.period
     with translation.override(run.language):
         figures = {}

@@ -5,11 +5,13 @@ validation only."""
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reports import permissions
 from reports.metrics import MAP_FIGURES, Period, Scope
+from reports.models import ReportSubscription
 
 CUSTOM = "aangepast"
 EARLIEST = datetime.date(2000, 1, 1)
@@ -105,6 +107,28 @@ class PeriodForm(forms.Form):
         return "trajecten"
 
 
+def scope_choices(user) -> tuple[list, dict[str, Scope]]:
+    """The scopes a report may be asked for (or subscribed to), grouped for a select, and
+    the `Scope` behind each value (`organisatie-12`)."""
+    scopes = {}
+    groups = [
+        (_("Organisaties"), permissions.report_organisations(user).order_by("name")),
+        (_("Regio's"), permissions.dashboard_regions(user).order_by("name")),
+        (_("Themagroepen"), permissions.dashboard_themegroups(user).order_by("name")),
+    ]
+    choices = [("", _("Kies waarover"))]
+    for label, objects in groups:
+        options = []
+        for obj in objects:
+            scope = Scope.of(obj)
+            key = f"{scope.kind}-{obj.pk}"
+            scopes[key] = scope
+            options.append((key, scope.name))
+        if options:
+            choices.append((label, options))
+    return choices, scopes
+
+
 class ReportRequestForm(PeriodForm):
     """Ask for a PDF report: a scope the reader may view (`reports.permissions`) and a
     period as on the dashboard. `scope` holds the chosen `Scope` once valid."""
@@ -117,29 +141,55 @@ class ReportRequestForm(PeriodForm):
         super().__init__(*args, **kwargs)
         del self.fields["kaart"]
         self.user = user
-        self.scopes = {}
-        groups = [
-            (_("Organisaties"), permissions.report_organisations(user).order_by("name")),
-            (_("Regio's"), permissions.dashboard_regions(user).order_by("name")),
-            (_("Themagroepen"), permissions.dashboard_themegroups(user).order_by("name")),
-        ]
-        choices = [("", _("Kies waarover"))]
-        for label, objects in groups:
-            options = []
-            for obj in objects:
-                scope = Scope.of(obj)
-                key = f"{scope.kind}-{obj.pk}"
-                self.scopes[key] = scope
-                options.append((key, scope.name))
-            if options:
-                choices.append((label, options))
-        self.fields["bereik"].choices = choices
+        self.fields["bereik"].choices, self.scopes = scope_choices(user)
 
     def clean(self):
         data = super().clean()
         scope = self.scopes.get(data.get("bereik") or "")
         if scope is not None:
             data["scope"] = scope
+        return data
+
+    @property
+    def scope(self) -> Scope:
+        return self.cleaned_data["scope"]
+
+
+class SubscriptionForm(forms.Form):
+    """Subscribe to a scheduled report: a scope the reader may view (the same choices as
+    the request form), monthly or quarterly, in a language."""
+
+    bereik = forms.ChoiceField(label=_("Rapportage over"))
+    frequentie = forms.ChoiceField(
+        label=_("Hoe vaak"),
+        choices=ReportSubscription.Frequency.choices,
+        widget=forms.RadioSelect,
+        help_text=_("U krijgt de rapportage na afloop van elke maand of elk kwartaal."),
+    )
+    taal = forms.ChoiceField(label=_("Taal van de rapportage"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["bereik"].choices, self.scopes = scope_choices(user)
+
+    def clean(self):
+        data = super().clean()
+        scope = self.scopes.get(data.get("bereik") or "")
+        frequency = data.get("frequentie")
+        if scope is None or not frequency:
+            return data
+        field = {"organisatie": "organisation", "regio": "region", "themagroep": "themegroup"}
+        exists = ReportSubscription.objects.filter(
+            user=self.user,
+            scope_kind=scope.kind,
+            frequency=frequency,
+            **{field[scope.kind]: scope.obj},
+        ).exists()
+        if exists:
+            self.add_error("bereik", _("U hebt hier al een abonnement met deze frequentie op."))
+            return data
+        data["scope"] = scope
         return data
 
     @property

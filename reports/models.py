@@ -75,9 +75,12 @@ class ReportRun(models.Model):
         THEMAGROEP = Scope.THEMEGROUP, _("Themagroep")
         REGIO = Scope.REGION, _("Regio")
 
+    # Empty for a scheduled report (made for its subscribers, `scheduled_key`).
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="report_runs",
         verbose_name=_("aangevraagd door"),
     )
@@ -105,6 +108,11 @@ class ReportRun(models.Model):
     file = models.FileField(_("bestand"), storage=_private_storage, upload_to="%Y/%m/", blank=True)
     pages = models.PositiveIntegerField(_("pagina's"), null=True, blank=True)
     size = models.PositiveIntegerField(_("grootte (bytes)"), null=True, blank=True)
+    # A scheduled report: scope, frequency, language and period, so that each period's
+    # report is made once however often the beat task runs (unique; empty otherwise).
+    scheduled_key = models.CharField(
+        _("planning"), max_length=100, null=True, blank=True, unique=True, editable=False
+    )
 
     history = HistoricalRecords(excluded_fields=["progress"])
     objects = ReportRunQuerySet.as_manager()
@@ -156,6 +164,16 @@ class ReportRun(models.Model):
     def scope(self) -> Scope:
         return Scope(self.scope_kind, self.organisation or self.region or self.themegroup)
 
+    def key_for(self, period: Period) -> str:
+        """The scheduled_key of this subscription's report over `period`."""
+        return scheduled_key(
+            frequency=self.frequency,
+            scope_kind=self.scope_kind,
+            scope_id=self.organisation_id or self.region_id or self.themegroup_id,
+            language=self.language,
+            period=period,
+        )
+
     @property
     def period(self) -> Period:
         return Period(self.period_start, self.period_end)
@@ -171,12 +189,18 @@ class ReportRun(models.Model):
 
 
 class ReportDownload(models.Model):
-    """Who downloaded a finished report, and when."""
+    """Who downloaded a finished report, and when: a signed-in reader, or anyone holding a
+    sharing link (`via_link`, no user)."""
 
     run = models.ForeignKey(ReportRun, on_delete=models.CASCADE, related_name="downloads")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="report_downloads"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report_downloads",
     )
+    via_link = models.BooleanField(_("via deel-link"), default=False)
     downloaded_at = models.DateTimeField(_("gedownload op"), auto_now_add=True)
 
     class Meta:
@@ -185,4 +209,110 @@ class ReportDownload(models.Model):
         ordering = ["-downloaded_at", "-pk"]
 
     def __str__(self):
-        return f"{self.run} ({self.user}, {self.downloaded_at:%d-%m-%Y %H:%M})"
+        who = self.user or _("deel-link")
+        return f"{self.run} ({who}, {self.downloaded_at:%d-%m-%Y %H:%M})"
+
+
+def scheduled_key(*, frequency: str, scope_kind: str, scope_id: int, language: str, period):
+    """The one key of a scheduled report (ReportRun.scheduled_key is unique)."""
+    return f"{frequency}:{scope_kind}-{scope_id}:{language}:{period.start:%Y-%m-%d}"
+
+
+class ReportSubscriptionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A person sees and removes only their own subscriptions."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
+class ReportSubscription(models.Model):
+    """A person's standing order for the report of a scope, each month or each quarter
+    (made by `reports.tasks.scheduled_reports_make`, mailed while they may view it)."""
+
+    class Frequency(models.TextChoices):
+        MAAND = "maand", _("Elke maand")
+        KWARTAAL = "kwartaal", _("Elk kwartaal")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="report_subscriptions",
+        verbose_name=_("persoon"),
+    )
+    scope_kind = models.CharField(_("soort"), max_length=20, choices=ReportRun.ScopeKind.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    themegroup = models.ForeignKey(
+        Themegroup, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    frequency = models.CharField(_("frequentie"), max_length=10, choices=Frequency.choices)
+    language = models.CharField(_("taal"), max_length=8, choices=settings.LANGUAGES)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ReportSubscriptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("abonnement op een rapportage")
+        verbose_name_plural = _("abonnementen op rapportages")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        scope_kind=Scope.ORGANISATION,
+                        organisation__isnull=False,
+                        region__isnull=True,
+                        themegroup__isnull=True,
+                    )
+                    | Q(
+                        scope_kind=Scope.REGION,
+                        organisation__isnull=True,
+                        region__isnull=False,
+                        themegroup__isnull=True,
+                    )
+                    | Q(
+                        scope_kind=Scope.THEMEGROUP,
+                        organisation__isnull=True,
+                        region__isnull=True,
+                        themegroup__isnull=False,
+                    )
+                ),
+                name="report_subscription_one_scope",
+            ),
+            # One subscription per person, scope and frequency.
+            *(
+                models.UniqueConstraint(
+                    fields=["user", field, "frequency"],
+                    condition=Q(scope_kind=kind),
+                    name=f"report_subscription_once_{field}",
+                )
+                for kind, field in (
+                    (Scope.ORGANISATION, "organisation"),
+                    (Scope.REGION, "region"),
+                    (Scope.THEMEGROUP, "themegroup"),
+                )
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.scope.name} ({self.get_frequency_display()})"
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(self.scope_kind, self.organisation or self.region or self.themegroup)
+
+    def key_for(self, period: Period) -> str:
+        """The scheduled_key of this subscription's report over `period`."""
+        return scheduled_key(
+            frequency=self.frequency,
+            scope_kind=self.scope_kind,
+            scope_id=self.organisation_id or self.region_id or self.themegroup_id,
+            language=self.language,
+            period=period,
+        )

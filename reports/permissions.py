@@ -137,3 +137,32 @@ def report_organisations(user):
         Q(pk__in=sorted(community_permissions.organisation_ids(user)))
         | Q(region__in=sorted(community_permissions.coordinated_region_ids(user)))
     ).select_related("region")
+
+
+def can_share_report(user, run) -> bool:
+    """Only the requester makes a sharing link of their finished report, while they still
+    may view its scope (a scheduled report has no requester, so no link)."""
+    return (
+        run.requested_by_id is not None
+        and run.requested_by_id == user.pk
+        and run.status == "klaar"
+        and bool(run.file)
+        and can_view_scope(user, run.scope)
+    )
+
+
+def can_subscribe(user) -> bool:
+    """Bestuurders and coordinators (of a region or a themegroup) subscribe to scheduled
+    reports; staff too. Inkopers do not."""
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_staff
+        or community_permissions.has_role(user, Membership.Role.BESTUURDER)
+        or bool(community_permissions.coordinated_region_ids(user))
+        or bool(_coordinated_themegroup_ids(user))
+    )
+
+
+def can_subscribe_scope(user, scope) -> bool:
+    return can_subscribe(user) and can_view_scope(user, scope)

@@ -6,11 +6,13 @@ A run moves wachtrij → bezig → klaar | mislukt; a failed run goes back to th
 when its requester retries it. The claim is one conditional UPDATE (wachtrij → bezig),
 so a redelivered message (acks late) never makes a report twice."""
 
+import datetime
 import logging
 from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -19,9 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from reports import documents, permissions, tasks
+from reports import documents, models, permissions, tasks
 from reports.metrics import Period, Scope
-from reports.models import ReportDownload, ReportRun
+from reports.models import ReportDownload, ReportRun, ReportSubscription
 
 logger = logging.getLogger(__name__)
 
@@ -174,3 +176,148 @@ def report_download(*, actor, run: ReportRun) -> ReportDownload:
 def failure_reason(run: ReportRun) -> str:
     """The stored reason in the reader's language (it is stored as the Dutch source)."""
     return _(run.error) if run.error else ""
+
+
+# --- sharing links -----------------------------------------------------------------------
+
+# A sharing link is the run's id signed with its own salt and a timestamp: nothing is
+# stored, it works without login for SHARE_VALID, and only for a finished report whose
+# requester is still active and may still view its scope.
+SHARE_SALT = "reports.share-link"
+SHARE_VALID = timedelta(days=7)
+
+
+class LinkInvalid(Exception):
+    """A tampered link, or one whose report cannot be shared (any more)."""
+
+
+class LinkExpired(LinkInvalid):
+    """A genuine link older than SHARE_VALID."""
+
+
+def report_share_token(*, actor, run: ReportRun) -> str:
+    """A sharing link's token for a finished run (its requester only)."""
+    if not permissions.can_share_report(actor, run):
+        raise PermissionDenied
+    logger.info("user %s made a sharing link for report run %s", actor.pk, run.pk)
+    return signing.dumps(run.pk, salt=SHARE_SALT)
+
+
+def shared_run(token: str) -> ReportRun:
+    """The run behind a sharing link, or LinkExpired / LinkInvalid."""
+    try:
+        run_id = signing.loads(token, salt=SHARE_SALT, max_age=SHARE_VALID)
+    except signing.SignatureExpired as error:
+        raise LinkExpired from error
+    except signing.BadSignature as error:
+        raise LinkInvalid from error
+    if not isinstance(run_id, int):
+        raise LinkInvalid
+    run = (
+        ReportRun.objects.select_related(
+            "requested_by", "organisation__region", "region", "themegroup__region"
+        )
+        .filter(pk=run_id, status=ReportRun.Status.KLAAR)
+        .first()
+    )
+    if run is None or not run.file or run.requested_by is None:
+        raise LinkInvalid
+    requester = run.requested_by
+    if not requester.is_active or not permissions.can_view_scope(requester, run.scope):
+        raise LinkInvalid
+    return run
+
+
+@transaction.atomic
+def report_shared_download(*, run: ReportRun) -> ReportDownload:
+    """Log a download through a sharing link (who: anyone holding the link)."""
+    return ReportDownload.objects.create(run=run, user=None, via_link=True)
+
+
+# --- scheduled reports -------------------------------------------------------------------
+
+
+@transaction.atomic
+def subscription_create(
+    *, actor, scope: Scope, frequency: str, language: str
+) -> ReportSubscription:
+    if not permissions.can_subscribe_scope(actor, scope):
+        raise PermissionDenied
+    subscription = ReportSubscription(
+        user=actor, scope_kind=scope.kind, frequency=frequency, language=language
+    )
+    setattr(subscription, SCOPE_FIELDS[scope.kind], scope.obj)
+    subscription._history_user = actor
+    subscription.save()
+    return subscription
+
+
+@transaction.atomic
+def subscription_delete(*, actor, subscription: ReportSubscription) -> None:
+    if subscription.user_id != actor.pk:
+        raise PermissionDenied
+    subscription._history_user = actor
+    subscription.delete()
+
+
+def period_just_ended(frequency: str, today: datetime.date) -> Period:
+    """The last whole month or quarter before `today`."""
+    first_of_month = today.replace(day=1)
+    if frequency == ReportSubscription.Frequency.MAAND:
+        end = first_of_month - timedelta(days=1)
+        return Period(end.replace(day=1), end)
+    quarter = (today.month - 1) // 3 + 1
+    year, quarter = (today.year - 1, 4) if quarter == 1 else (today.year, quarter - 1)
+    return Period.quarter(year, quarter)
+
+
+def scheduled_reports_make(*, today: datetime.date | None = None) -> list[ReportRun]:
+    """Make (enqueue) the report of the period just ended for each scope, frequency and
+    language that someone subscribed to before that period ended: once per period, however
+    often this runs (get_or_create on the unique `scheduled_key`). Returns the runs made
+    now; the mail goes out when each is ready (reports.mails)."""
+    today = today or timezone.localdate()
+    made = []
+    for frequency in ReportSubscription.Frequency.values:
+        period = period_just_ended(frequency, today)
+        wanted = (
+            ReportSubscription.objects.filter(
+                frequency=frequency, created_at__lt=period.end_moment()
+            )
+            .values_list("scope_kind", "organisation", "region", "themegroup", "language")
+            .distinct()
+            .order_by()
+        )
+        for kind, organisation, region, themegroup, language in wanted:
+            key = models.scheduled_key(
+                frequency=frequency,
+                scope_kind=kind,
+                scope_id=organisation or region or themegroup,
+                language=language,
+                period=period,
+            )
+            run = _scheduled_run(
+                key=key,
+                defaults={
+                    "scope_kind": kind,
+                    "organisation_id": organisation,
+                    "region_id": region,
+                    "themegroup_id": themegroup,
+                    "period_start": period.start,
+                    "period_end": period.end,
+                    "language": language,
+                },
+            )
+            if run is not None:
+                made.append(run)
+    return made
+
+
+@transaction.atomic
+def _scheduled_run(*, key: str, defaults: dict) -> ReportRun | None:
+    """The run of `key`, made and enqueued if it did not exist; None if it did."""
+    run, created = ReportRun.objects.get_or_create(scheduled_key=key, defaults=defaults)
+    if not created:
+        return None
+    _enqueue(run)
+    return run

@@ -50,3 +50,10 @@ def report_make(self, run_id: int) -> str | None:
 def report_ready_mail(run_id: int) -> int:
     """Tell the requester their report is ready (a link, never the file)."""
     return mails.report_ready_send(run_id=run_id)
+
+
+@shared_task(name="reports.tasks.scheduled_reports_make")
+def scheduled_reports_make() -> int:
+    """The beat task (daily, migration 0003): make the report of the month or quarter just
+    ended for each subscribed scope, once per period. Returns how many were made now."""
+    return len(services.scheduled_reports_make())

@@ -25,4 +25,12 @@ urlpatterns = [
     path("rapportages/<int:pk>/", views.report_detail, name="report_detail"),
     path("rapportages/<int:pk>/opnieuw/", views.report_retry, name="report_retry"),
     path("rapportages/<int:pk>/download/", views.report_download, name="report_download"),
+    path("rapportages/<int:pk>/delen/", views.report_share, name="report_share"),
+    path("rapportages/gedeeld/<str:token>/", views.report_shared, name="report_shared"),
+    path("rapportages/abonnementen/nieuw/", views.subscription_create, name="subscription_create"),
+    path(
+        "rapportages/abonnementen/<int:pk>/opzeggen/",
+        views.subscription_delete,
+        name="subscription_delete",
+    ),
 ]

@@ -8,9 +8,12 @@ region the map. A scope the reader may not view answers 404.
 """
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from community.models import Organisation, Region, Themegroup
 from reports import dashboards, forms, metrics, permissions, services
-from reports.models import ReportRun
+from reports.models import ReportRun, ReportSubscription
 
 
 @require_GET
@@ -117,6 +120,12 @@ def report_list(request):
         "reports/report_list.html",
         {
             "form": form,
+            "may_subscribe": permissions.can_subscribe(user),
+            "subscriptions": list(
+                ReportSubscription.objects.visible_to(user).select_related(
+                    "organisation", "region", "themegroup__region"
+                )
+            ),
             "mine": list(visible.filter(requested_by=user)[:LIST_LENGTH]),
             "others": list(
                 visible.filter(status=ReportRun.Status.KLAAR).exclude(requested_by=user)[
@@ -143,15 +152,20 @@ def report_detail(request, pk):
     """A run's status, progress, reason and download; an htmx poll gets only the status
     part (which stops polling once the run is done)."""
     run = _visible_run(request, pk)
-    context = {
+    context = _detail_context(request, run)
+    if request.headers.get("HX-Request"):
+        return render(request, "reports/_report_status.html", context)
+    return render(request, "reports/report_detail.html", context)
+
+
+def _detail_context(request, run: ReportRun) -> dict:
+    return {
         "run": run,
         "reason": services.failure_reason(run),
         "may_retry": run.status == ReportRun.Status.MISLUKT
         and permissions.can_retry_report(request.user, run),
+        "may_share": permissions.can_share_report(request.user, run),
     }
-    if request.headers.get("HX-Request"):
-        return render(request, "reports/_report_status.html", context)
-    return render(request, "reports/report_detail.html", context)
 
 
 @require_POST
@@ -181,3 +195,89 @@ def report_download(request, pk):
     )
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+# --- sharing links -----------------------------------------------------------------------
+
+
+@require_POST
+def report_share(request, pk):
+    """Make a sharing link of a finished report (its requester only) and show it on the
+    report's page, with the moment it expires. Nothing is stored: the link is signed."""
+    run = _visible_run(request, pk)
+    if not permissions.can_share_report(request.user, run):
+        raise PermissionDenied
+    token = services.report_share_token(actor=request.user, run=run)
+    context = _detail_context(request, run)
+    context["share_url"] = request.build_absolute_uri(
+        reverse("reports:report_shared", args=[token])
+    )
+    context["share_expires"] = timezone.now() + services.SHARE_VALID
+    response = render(request, "reports/report_detail.html", context)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@login_not_required
+@require_GET
+def report_shared(request, token):
+    """The PDF behind a sharing link, without login: 404 for a tampered link (or a report
+    that can no longer be shared), 410 for an expired one. Each download is logged."""
+    try:
+        run = services.shared_run(token)
+    except services.LinkExpired:
+        return render(request, "reports/share_expired.html", status=410)
+    except services.LinkInvalid as error:
+        raise Http404 from error
+    services.report_shared_download(run=run)
+    response = FileResponse(
+        run.file.open("rb"),
+        as_attachment=True,
+        filename=run.filename,
+        content_type="application/pdf",
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+# --- scheduled reports -------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def subscription_create(request):
+    """Subscribe to a monthly or quarterly report of a scope the reader may view
+    (bestuurders and coordinators; others 403)."""
+    user = request.user
+    if not permissions.can_subscribe(user):
+        raise PermissionDenied
+    form = forms.SubscriptionForm(
+        request.POST if request.method == "POST" else None,
+        user=user,
+        initial={"taal": "en" if get_language() == "en" else "nl", "frequentie": "kwartaal"},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.subscription_create(
+            actor=user,
+            scope=form.scope,
+            frequency=form.cleaned_data["frequentie"],
+            language=form.cleaned_data["taal"],
+        )
+        messages.success(request, _("Uw abonnement is opgeslagen."))
+        return redirect(reverse("reports:report_list") + "#abonnementen")
+    return render(
+        request,
+        "reports/subscription_form.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def subscription_delete(request, pk):
+    """End one's own subscription (someone else's is not found)."""
+    subscription = get_object_or_404(ReportSubscription.objects.visible_to(request.user), pk=pk)
+    services.subscription_delete(actor=request.user, subscription=subscription)
+    messages.success(request, _("Uw abonnement is opgezegd."))
+    return redirect(reverse("reports:report_list") + "#abonnementen")

@@ -48,6 +48,8 @@ from procurement.models import (
     Trajectory,
     TrajectoryDocument,
 )
+from reports import services as report_services
+from reports.metrics import Scope
 from reports.models import ReportRun
 from tests import factories
 from tests.cases.factories import CaseFactory
@@ -1723,6 +1725,75 @@ ROUTES.update(
             targets={"mislukt": _report_target(failed=True)},
             get=refuses(405, public=False),
             post=retries_report,
+        ),
+    }
+)
+
+
+# --- sharing links and scheduled reports (reports) -----------------------------------------
+
+# A sharing link: dora (the requester) makes it; the region's other readers get 403, the
+# others 404. The link itself works for anyone (no login); a forged one is not found.
+SUBSCRIBERS = {"dora", "bob", "bob_mfa", "staff_mfa"}  # bestuurders, coordinators, staff
+
+
+def shares_report(persona, target_name, target):
+    if gate := _gate(persona, public=False):
+        return gate
+    if persona not in REPORT_READERS:
+        return Expect(404)
+    return Expect(200) if persona == "dora" else Expect(403)
+
+
+def _share_link_target(*, forged=False):
+    def build(world, route):
+        run = _report_run(world, failed=False)
+        token = report_services.report_share_token(actor=world.fixture("dora"), run=run)
+        return Target(reverse(route.name, args=[token + ("x" if forged else "")]))
+
+    return build
+
+
+def _opens_share_link(persona, target_name, target):
+    return _gate(persona, public=True) or Expect(404 if target_name == "forged" else 200)
+
+
+def _subscription_target(world, route):
+    subscription = report_services.subscription_create(
+        actor=world.fixture("dora"),
+        scope=Scope.of(world.fixture("groene_hart")),
+        frequency="kwartaal",
+        language="nl",
+    )
+    return Target(reverse(route.name, args=[subscription.pk]))
+
+
+def ends_subscription(persona, target_name, target):
+    if gate := _gate(persona, public=False):
+        return gate
+    return Expect(302, reverse("reports:report_list")) if persona == "dora" else Expect(404)
+
+
+ROUTES.update(
+    {
+        "reports:report_share": Entry(
+            targets={"klaar": _report_target()},
+            get=refuses(405, public=False),
+            post=shares_report,
+        ),
+        "reports:report_shared": Entry(
+            targets={"link": _share_link_target(), "forged": _share_link_target(forged=True)},
+            get=_opens_share_link,
+            post=refuses(405, public=True),
+        ),
+        # An empty POST is an invalid form (400) for those who may subscribe.
+        "reports:subscription_create": _page(
+            public=False, post_status=400, who=SUBSCRIBERS, other=403
+        ),
+        "reports:subscription_delete": Entry(
+            targets={"dora": _subscription_target},
+            get=refuses(405, public=False),
+            post=ends_subscription,
         ),
     }
 )

@@ -25,7 +25,7 @@ from community.models import (
 )
 from procurement import commitments
 from procurement.models import EuThreshold, GuidingQuestion, KpiExample, Phase, RStrategy
-from reports.models import ReportRun
+from reports.models import ReportRun, ReportSubscription
 
 # Obstacle dimensions per NAMI case as the Inspiratiekit names them (document 002).
 NAMI_DIMENSIONS = {
@@ -407,6 +407,17 @@ def test_demo_data_has_a_finished_report_per_kind_of_scope_and_a_failed_one(demo
     assert set(finished.values_list("language", flat=True)) == {"nl", "en"}
     failed = ReportRun.objects.get(status=ReportRun.Status.MISLUKT)
     assert failed.error
+
+
+def test_demo_data_has_the_groene_hart_coordinator_subscribed_quarterly(demo):
+    subscription = ReportSubscription.objects.get()
+    assert subscription.user.email == "coordinator@demo.example"
+    assert (subscription.scope_kind, subscription.region.slug, subscription.frequency) == (
+        "regio",
+        "groene-hart",
+        "kwartaal",
+    )
+    assert subscription.history.get().history_user == subscription.user
 
 
 def test_demo_data_refuses_production(seeded, settings):

@@ -54,7 +54,7 @@ from procurement.models import (
 )
 from reports import services as report_services
 from reports.metrics import Period, Scope
-from reports.models import ReportRun
+from reports.models import ReportRun, ReportSubscription
 
 DEMO = Path(settings.BASE_DIR) / "fixtures" / "demo"
 
@@ -118,7 +118,9 @@ class Command(BaseCommand):
         self._cases(cases["cases"])
         self._marks(cases["marks"])
         self._themegroup_activity(_yaml("themegroups.yaml"))
-        self._reports(_yaml("reports.yaml")["reports"])
+        reports = _yaml("reports.yaml")
+        self._reports(reports["reports"])
+        self._report_subscriptions(reports.get("subscriptions") or [])
         self._print_accounts(people)
 
     # --- lookups by natural key ---------------------------------------------------------
@@ -598,6 +600,29 @@ class Command(BaseCommand):
                 report_services.report_fail(run=claimed, reason=report_services.FAILED)
             else:
                 report_services.report_make(run_id=run.pk)
+
+    def _report_subscriptions(self, rows: list[dict]) -> None:
+        """Standing orders for scheduled reports (kept when they exist)."""
+        for row in rows:
+            user = self._user(row["user"])
+            if "themegroup" in row:
+                obj = _get(Themegroup, region__slug=row["region"], slug=row["themegroup"])
+            elif "organisation" in row:
+                obj = self._organisation(row["organisation"])
+            else:
+                obj = _get(Region, slug=row["region"])
+            scope = Scope.of(obj)
+            field = report_services.SCOPE_FIELDS[scope.kind]
+            exists = ReportSubscription.objects.filter(
+                user=user, frequency=row["frequency"], **{field: obj}
+            ).exists()
+            if not exists:
+                report_services.subscription_create(
+                    actor=user,
+                    scope=scope,
+                    frequency=row["frequency"],
+                    language=row.get("language", "nl"),
+                )
 
     def _print_accounts(self, people: dict) -> None:
         self.stdout.write(self.style.SUCCESS("Demo accounts (fictional people):"))
