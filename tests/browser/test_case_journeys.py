@@ -472,7 +472,7 @@ def test_knowledge_base_filtered_by_phase(page, knowledge_items):
 
     form = page.locator("main form.portal-filters")
     form.get_by_role("checkbox", name="2. Marktconsultatie").check()
-    status = submit_and_wait(page, form.get_by_role("button", name="Filteren"))
+    status = submit_and_wait(page, form.get_by_role("button", name="Toon resultaten"))
 
     assert status == 200
     expect(page).to_have_url(re.compile(r"/kennisbank/\?(.*&)?fase=2(&|$)"))
