@@ -185,6 +185,9 @@ def r_ladder(db):
         publisher="PIANOo",
         year=2023,
     )
+    Source.objects.create(  # R3–R9 cite the PBL study (procurement.seeding)
+        key=seeding.PBL_SOURCE, title="Circulaire economie", publisher="PBL", year=2016
+    )
     seeding.load_r_ladder()
 
 
