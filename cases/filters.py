@@ -6,6 +6,7 @@ dimension, year, procedure and product category. All state lives in the URL.
 
 import django_filters
 from django import forms
+from django.contrib.postgres.search import SearchVector
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +19,7 @@ from cases.models import (
     Dimension,
     KnowledgeItem,
 )
-from community.models import Organisation, ProductCategory, Region, Sector, Themegroup
+from community.models import Organisation, ProductCategory, Region, Sector, Source, Themegroup
 from kit.search import MAX_QUERY_LENGTH, search_query, search_words, substring_condition
 from procurement.models import Phase, Procedure, RLevel
 
@@ -192,7 +193,18 @@ def facet_choices(facet: str, filterset: CaseFilter) -> list[tuple[str, str]]:
     return [(str(value), label) for value, label in filterset.filters[facet].extra["choices"]]
 
 
+def knowledge_sources():
+    """The sources that knowledge items cite (the options of the `bron` filter)."""
+    return Source.objects.filter(pk__in=KnowledgeItem.objects.values("source"))
+
+
 class KnowledgeItemFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Zoeken"),
+        method="filter_search",
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
     fase = django_filters.ModelMultipleChoiceFilter(
         label=_("Fase"),
         field_name="phases__number",
@@ -219,9 +231,33 @@ class KnowledgeItemFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    bron = django_filters.ModelMultipleChoiceFilter(
+        label=_("Bron"),
+        field_name="source__key",
+        to_field_name="key",
+        queryset=knowledge_sources(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     class Meta:
         model = KnowledgeItem
-        fields = ["fase", "r", "doelgroep", "soort"]
+        fields = ["q", "fase", "soort", "bron", "doelgroep", "r"]
+
+    FACETS = ["fase", "soort", "bron", "doelgroep", "r"]
+
+    def filter_search(self, queryset, name, value):
+        """The same Dutch search as the case list (kit.search): every word, stemmed and
+        as a prefix; without PostgreSQL a substring search."""
+        value = value.strip()[:MAX_QUERY_LENGTH]
+        if not search_words(value):
+            return queryset
+        if connection.vendor == "postgresql":
+            # A few hundred short items: the vector is made on the fly, no stored column.
+            matches = KnowledgeItem.objects.annotate(
+                document=SearchVector("title", "text", config="dutch")
+            ).filter(document=search_query(value))
+            return queryset.filter(pk__in=matches.values("pk"))
+        return queryset.filter(substring_condition(value, ["title", "text"]))
 
     def filter_r_level(self, queryset, name, value):
         if not value:

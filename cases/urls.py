@@ -31,4 +31,6 @@ urlpatterns = [
         name="case_attachment",
     ),
     path("kennisbank/", views.knowledge_list, name="knowledge_list"),
+    path("kennisbank/bronnen/<slug:key>/", views.knowledge_source, name="knowledge_source"),
+    path("kennisbank/<slug:slug>/", views.knowledge_detail, name="knowledge_detail"),
 ]

@@ -15,7 +15,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
-from cases import articles, export, facets, filters, forms, listing, permissions, services
+from cases import (
+    articles,
+    export,
+    facets,
+    filters,
+    forms,
+    knowledge,
+    listing,
+    permissions,
+    services,
+)
 from cases.models import (
     LONG_FIELDS,
     Case,
@@ -487,13 +497,31 @@ def case_export(request, file_format):
 @login_not_required
 @require_GET
 def knowledge_list(request):
-    """The knowledge base: success factors, recommendations, conclusions, with sources."""
-    filterset = filters.KnowledgeItemFilter(
-        request.GET,
-        queryset=KnowledgeItem.objects.select_related("source").prefetch_related(
-            "phases", "r_levels"
-        ),
+    """The knowledge base: success factors, recommendations, conclusions, with sources;
+    searchable, filtered with counts per option, 20 to a page."""
+    context = knowledge.page(request.GET)
+    # A value the filters cannot use is left out and named at the top (as the case list).
+    status = 400 if context["refused"] else 200
+    return render(request, "cases/knowledge_list.html", context, status=status)
+
+
+@login_not_required
+@require_GET
+def knowledge_detail(request, slug):
+    """One knowledge item: its full text, its phases and R-strategies (each a filter of the
+    knowledge base) and its source."""
+    item = get_object_or_404(
+        KnowledgeItem.objects.select_related("source").prefetch_related("phases", "r_levels"),
+        slug=slug,
     )
-    filterset.is_valid()  # invalid values are left out, the rest applies (as in the case list)
-    items = filterset.qs
-    return render(request, "cases/knowledge_list.html", {"filterset": filterset, "items": items})
+    return render(request, "cases/knowledge_detail.html", {"item": item})
+
+
+@login_not_required
+@require_GET
+def knowledge_source(request, key):
+    """A source document of the knowledge base: what it is, where to find it, and the
+    knowledge items taken from it."""
+    source = get_object_or_404(filters.knowledge_sources(), key=key)
+    items = KnowledgeItem.objects.filter(source=source).order_by("kind", "title", "pk")
+    return render(request, "cases/knowledge_source.html", {"source": source, "items": items})

@@ -17,6 +17,7 @@ portal_patterns = (
         path("", views.home, name="home"),
         path("toegankelijkheid/", views.accessibility, name="accessibility"),
         path("privacy/", views.privacy, name="privacy"),
+        path("beveiliging/", views.security, name="security"),
     ],
     "portal",
 )

@@ -69,6 +69,19 @@ def privacy(request):
 
 @login_not_required
 @require_GET
+def security(request):
+    """How to report a vulnerability, for people (the footer links here); the machine
+    readable version is security.txt."""
+    contact = settings.SECURITY_CONTACT
+    return render(
+        request,
+        "portal/security.html",
+        {"contact": contact, "contact_address": contact.removeprefix("mailto:")},
+    )
+
+
+@login_not_required
+@require_GET
 def security_txt(request):
     """RFC 9116 security.txt; Expires is always a year ahead of the request."""
 

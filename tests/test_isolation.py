@@ -32,11 +32,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import Resolver404, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
-from cases.models import Case, CaseAttachment, CaseMark
+from cases.models import Case, CaseAttachment, CaseMark, KnowledgeItem
 from community import calendars as community_calendars
 from community import digests
 from community import services as community_services
-from community.models import Agreement, MaturityAspect, Meeting, Themegroup, ThemegroupMembership
+from community.models import (
+    Agreement,
+    MaturityAspect,
+    Meeting,
+    Source,
+    Themegroup,
+    ThemegroupMembership,
+)
 from procurement import services as procurement_services
 from procurement.models import (
     GuidingQuestion,
@@ -987,6 +994,24 @@ def _exempt(get: Expect, post: Expect):
     )
 
 
+def _knowledge_item_target(world, route):
+    source = Source.objects.create(key="handreiking", title="Handreiking", publisher="PIANOo")
+    item = KnowledgeItem.objects.create(
+        kind=KnowledgeItem.Kind.LES,
+        title="Begin klein",
+        slug="begin-klein",
+        text="Begin met een kleine aanbesteding.",
+        audience=KnowledgeItem.Audience.BEIDE,
+        source=source,
+    )
+    return Target(item.get_absolute_url())
+
+
+def _knowledge_source_target(world, route):
+    _knowledge_item_target(world, route)
+    return Target(reverse(route.name, args=["handreiking"]))
+
+
 WRITERS = {"alice", "bob", "bob_mfa", "charlie", "former", "staff_mfa"}
 ROUTES.update(
     {
@@ -995,6 +1020,18 @@ ROUTES.update(
         "portal:privacy": _page(),
         "cases:case_list": _page(),
         "cases:knowledge_list": _page(),
+        # The knowledge base is public: an item's page and a source's page for everyone.
+        "cases:knowledge_detail": Entry(
+            targets={"item": _knowledge_item_target},
+            get=lambda persona, name, target: _gate(persona, public=True) or Expect(200),
+            post=refuses(405, public=True),
+        ),
+        "cases:knowledge_source": Entry(
+            targets={"source": _knowledge_source_target},
+            get=lambda persona, name, target: _gate(persona, public=True) or Expect(200),
+            post=refuses(405, public=True),
+        ),
+        "portal:security": _page(),
         "cases:case_bookmarks": _page(public=False),
         "cases:case_review_queue": Entry(
             targets={"page": _page_target},

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import trans_real
 
 from tests import factories
-from tests.cases.factories import CaseFactory
+from tests.cases.factories import CaseFactory, KnowledgeItemFactory, SourceFactory
 from tests.procurement.factories import TrajectoryFactory, load_guidance
 
 ENGLISH_FRAMEWORK = ("Select an option", "This field is required", "This password")
@@ -98,6 +98,7 @@ def world(alice, bob_mfa, dora, staff_mfa, gww, alfa, groene_hart):
     factories.ThemegroupMembershipFactory(themegroup=gww, user=alice)
     factories.ThemegroupMembershipFactory(themegroup=gww, user=bob_mfa, role="coordinator")
     meeting = factories.MeetingFactory(themegroup=gww, starts_at=timezone.now() + timedelta(days=3))
+    KnowledgeItemFactory(slug="kennis", source=SourceFactory(key="bron"), r_levels=[0])
     return {"case": case, "trajectory": trajectory, "meeting": meeting, "gww": gww, "alfa": alfa}
 
 
@@ -110,12 +111,15 @@ def _pages(world):
         "/praktijkvoorbeelden/",
         case.get_absolute_url(),
         "/kennisbank/",
+        "/kennisbank/kennis/",
+        "/kennisbank/bronnen/bron/",
     ]
     return {
         "anonymous": [
             *common,
             "/toegankelijkheid/",
             "/privacy/",
+            "/beveiliging/",
             "/account/login/",
             "/account/signup/",
             "/account/password/reset/",

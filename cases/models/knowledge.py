@@ -2,6 +2,7 @@
 from the sources."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from community.models import (
@@ -50,3 +51,6 @@ class KnowledgeItem(SourcedModel):
 
     def natural_key(self):
         return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("cases:knowledge_detail", args=[self.slug])

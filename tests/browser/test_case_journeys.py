@@ -185,7 +185,7 @@ def r_ladder(db):
         publisher="PIANOo",
         year=2023,
     )
-    Source.objects.create(
+    Source.objects.create(  # R3–R9 cite the PBL study (procurement.seeding)
         key=seeding.PBL_SOURCE, title="Circulaire economie", publisher="PBL", year=2016
     )
     seeding.load_r_ladder()
@@ -475,7 +475,7 @@ def test_knowledge_base_filtered_by_phase(page, knowledge_items):
 
     form = page.locator("main form.portal-filters")
     form.get_by_role("checkbox", name="2. Marktconsultatie").check()
-    status = submit_and_wait(page, form.get_by_role("button", name="Filteren"))
+    status = submit_and_wait(page, form.get_by_role("button", name="Toon resultaten"))
 
     assert status == 200
     expect(page).to_have_url(re.compile(r"/kennisbank/\?(.*&)?fase=2(&|$)"))

@@ -18,6 +18,10 @@ case = Case.objects.filter(status="gepubliceerd", visibility="openbaar").first()
 urls = ["/", "/praktijkvoorbeelden/", "/praktijkvoorbeelden/?q=hergebruik&r=3",
         "/praktijkvoorbeelden/?sorteer=titel", case.get_absolute_url(),
         "/praktijkvoorbeelden/export.csv", "/praktijkvoorbeelden/export.xlsx", "/kennisbank/"]
+from cases.models import KnowledgeItem
+item = KnowledgeItem.objects.filter(source__isnull=False, phases__isnull=False).first()
+urls += ["/kennisbank/?q=markt+inkopen&fase=2&soort=succesfactor&pagina=2",
+         item.get_absolute_url(), f"/kennisbank/bronnen/{item.source.key}/", "/beveiliging/"]
 answers = [client.get(url).status_code for url in urls]
 client.force_login(User.objects.get(email="inkoper@demo.example"))
 answers += [client.get(url).status_code for url in urls]
@@ -65,4 +69,4 @@ def test_the_case_library_and_trajectories_work_on_sqlite_without_services(tmp_p
         assert result.returncode == 0, result.stderr[-2000:]
     result = _manage(env, "shell", stdin=PAGES)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip().splitlines()[-1] == str([200] * 26)
+    assert result.stdout.strip().splitlines()[-1] == str([200] * 34)
