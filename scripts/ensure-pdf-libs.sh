@@ -8,7 +8,10 @@ PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)
 
 missing=()
 for package in "${PACKAGES[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    # No pipe into `grep -q` here nor `head` below: with pipefail, a writer cut off by
+    # a reader that stops early (SIGPIPE, status 141) fails the script at random.
+    status="$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)"
+    if [ "$status" != "install ok installed" ]; then
         missing+=("$package")
     fi
 done
@@ -23,4 +26,5 @@ if [ "${#missing[@]}" -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
 fi
 
-pdfinfo -v 2>&1 | head -1
+version="$(pdfinfo -v 2>&1 || true)"
+echo "${version%%$'\n'*}"
