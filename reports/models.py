@@ -21,6 +21,28 @@ from community.models import Organisation, Region, Themegroup
 from reports import permissions
 from reports.metrics import Period, Scope
 
+# A report run or a subscription is about exactly one scope: the object its kind names.
+ONE_SCOPE = (
+    Q(
+        scope_kind=Scope.ORGANISATION,
+        organisation__isnull=False,
+        region__isnull=True,
+        themegroup__isnull=True,
+    )
+    | Q(
+        scope_kind=Scope.REGION,
+        organisation__isnull=True,
+        region__isnull=False,
+        themegroup__isnull=True,
+    )
+    | Q(
+        scope_kind=Scope.THEMEGROUP,
+        organisation__isnull=True,
+        region__isnull=True,
+        themegroup__isnull=False,
+    )
+)
+
 
 class PrivateReportStorage(LazyObject):
     """A FileSystemStorage under settings.REPORTS_ROOT, with no URL: nothing there is
@@ -127,26 +149,7 @@ class ReportRun(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    Q(
-                        scope_kind=Scope.ORGANISATION,
-                        organisation__isnull=False,
-                        region__isnull=True,
-                        themegroup__isnull=True,
-                    )
-                    | Q(
-                        scope_kind=Scope.REGION,
-                        organisation__isnull=True,
-                        region__isnull=False,
-                        themegroup__isnull=True,
-                    )
-                    | Q(
-                        scope_kind=Scope.THEMEGROUP,
-                        organisation__isnull=True,
-                        region__isnull=True,
-                        themegroup__isnull=False,
-                    )
-                ),
+                condition=ONE_SCOPE,
                 name="report_one_scope",
             ),
             models.CheckConstraint(
@@ -263,26 +266,7 @@ class ReportSubscription(models.Model):
         ordering = ["created_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    Q(
-                        scope_kind=Scope.ORGANISATION,
-                        organisation__isnull=False,
-                        region__isnull=True,
-                        themegroup__isnull=True,
-                    )
-                    | Q(
-                        scope_kind=Scope.REGION,
-                        organisation__isnull=True,
-                        region__isnull=False,
-                        themegroup__isnull=True,
-                    )
-                    | Q(
-                        scope_kind=Scope.THEMEGROUP,
-                        organisation__isnull=True,
-                        region__isnull=True,
-                        themegroup__isnull=False,
-                    )
-                ),
+                condition=ONE_SCOPE,
                 name="report_subscription_one_scope",
             ),
             # One subscription per person, scope and frequency.
