@@ -278,12 +278,11 @@ def _render_detail(request, trajectory, status=200, **bound):
             and trajectory.estimated_value is not None
             and trajectory.estimated_value >= threshold.amount
         ),
-        "cases": list(cases) if getattr(trajectory, "has_cases", True) else [],
-        "meeting_actions": (
-            _meeting_actions(user, trajectory)
-            if getattr(trajectory, "has_action_links", True)
-            else []
-        ),
+        # `has_cases` and `has_action_links`: annotated by `_visible`.
+        "cases": list(cases) if trajectory.has_cases else [],
+        "meeting_actions": _meeting_actions(user, trajectory)
+        if trajectory.has_action_links
+        else [],
         # Prefetched by `_visible`, ordered by name.
         "participants": trajectory.participating_organisations.all(),
         "history": _history(trajectory) if can_edit or confidential else None,
@@ -441,7 +440,6 @@ def _phase_action(request, pk, number, form_class, key, service, done_message):
         else:
             messages.success(request, done_message)
             return _back(trajectory, "fasen")
-    trajectory.refresh_from_db()
     return _render_detail(
         request, _visible(request, pk), status=400, **{key: form, "action_error": form}
     )
