@@ -574,6 +574,58 @@ def test_list_and_page_queries_do_not_grow_with_the_data(
         client.get(detail_url(first))
 
 
+def _tables_read(client, url) -> set[str]:
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    # The trajectory's own query asks, in EXISTS subqueries, which parts there are.
+    return {
+        table
+        for query in captured.captured_queries
+        if 'FROM "procurement_trajectory" ' not in query["sql"]
+        for table in PARTS
+        if f'"{table}"' in query["sql"]
+    }
+
+
+# The parts of a trajectory the page reads only when the trajectory has them.
+PARTS = {
+    "procurement_kpi",
+    "procurement_trajectorydocument",
+    "procurement_trajectory_participating_organisations",
+    "procurement_actiontrajectory",
+}
+
+
+def test_the_page_reads_only_the_parts_a_trajectory_has(client, alice, alfa, beta, guidance):
+    """Whether a trajectory has KPIs, documents, participants, linked cases or themegroup
+    actions comes with the trajectory itself: a trajectory without them costs no query
+    for them (most trajectories before phase 3), one with them shows them."""
+    client.force_login(alice)
+    bare = services.trajectory_create(
+        actor=alice, organisation=alfa, title="Kaal", procurement_type="werk"
+    )
+    assert _tables_read(client, detail_url(bare)) == set()
+
+    full = _busy_trajectory(alice, alfa, "Vol")
+    full.participating_organisations.add(beta)
+    services.trajectory_document_add(
+        actor=alice,
+        trajectory=full,
+        title="Foto van de locatie",
+        upload=SimpleUploadedFile("foto.png", PNG, content_type="image/png"),
+        is_confidential=False,
+    )
+    assert _tables_read(client, detail_url(full)) >= {
+        "procurement_kpi",
+        "procurement_trajectorydocument",
+        "procurement_trajectory_participating_organisations",
+    }
+    page = soup(client.get(detail_url(full)))
+    assert page.select('[data-testid="kpi"]')
+    assert page.select('[data-testid="document"]')
+
+
 def test_editing_keeps_a_participant_from_another_region(
     client, trajectory, alice, charlie_org, beta
 ):
