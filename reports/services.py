@@ -37,6 +37,7 @@ SCOPE_FIELDS = {
 
 # The reason a failed run shows: never the exception's text (it could hold anything).
 FAILED = gettext_noop("Het maken van de rapportage is mislukt door een fout in het systeem.")
+TIMED_OUT = gettext_noop("Het maken van de rapportage duurde te lang en is afgebroken.")
 
 
 def _enqueue(run: ReportRun) -> None:
@@ -199,6 +200,24 @@ def report_make(*, run_id: int, mail: Callable[[int], object] | None = None) -> 
             logger.exception("report run %s failed", run.pk)
             return report_fail(run=run, reason=FAILED)
         return report_finish(run=run, content=made.content, pages=made.pages, mail=mail)
+
+
+def report_timed_out(*, run_id: int) -> ReportRun | None:
+    """Fail a run whose attempt the hard time limit ended (the pool killed its process,
+    so its lock is gone; the task's on_failure calls this), so that its requester may
+    retry it instead of it staying "bezig". Nothing if another attempt holds the run now,
+    or if it is not "bezig"."""
+    with _attempt(run_id) as alone:
+        if alone is False:
+            return None
+        run = (
+            ReportRun.objects.select_related("requested_by")
+            .filter(pk=run_id, status=ReportRun.Status.BEZIG)
+            .first()
+        )
+        if run is None:
+            return None
+        return report_fail(run=run, reason=TIMED_OUT)
 
 
 def _still_ours(run: ReportRun) -> bool:

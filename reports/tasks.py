@@ -10,7 +10,8 @@ advisory lock), so the report is made exactly once."""
 
 from smtplib import SMTPException
 
-from celery import shared_task
+from celery import Task, shared_task
+from celery.exceptions import TimeLimitExceeded
 
 from reports import mails, services
 
@@ -28,8 +29,20 @@ REPORT_RECHECK = 15
 REPORT_MAX_RETRIES = 6
 
 
+class ReportTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        """The hard time limit killed the attempt's process (the soft one, earlier, lets
+        the attempt fail its run itself): the message is acknowledged and will not come
+        back, so the run fails here rather than stay "bezig". Celery calls this in the
+        worker's main process."""
+        if isinstance(exc, TimeLimitExceeded):
+            run_id = args[0] if args else kwargs["run_id"]
+            services.report_timed_out(run_id=run_id)
+
+
 @shared_task(
     bind=True,
+    base=ReportTask,
     name="reports.tasks.report_make",
     acks_late=True,
     reject_on_worker_lost=True,

@@ -20,6 +20,7 @@ from uuid import uuid4
 import psycopg
 import pytest
 import redis
+from celery.exceptions import TimeLimitExceeded
 from django.conf import settings as django_settings
 from django.db import connection
 from django.urls import reverse
@@ -216,6 +217,31 @@ def test_an_attempt_that_was_taken_over_writes_nothing(region_run, monkeypatch):
     assert not region_run.file
     assert _files() == []
     assert mailed == []
+
+
+def test_a_run_ended_by_the_hard_time_limit_fails_and_may_be_retried(region_run, dora):
+    _claimed(region_run, started_at=timezone.now() - timedelta(seconds=tasks.REPORT_TIME_LIMIT))
+    limit = TimeLimitExceeded(tasks.REPORT_TIME_LIMIT)
+
+    tasks.report_make.on_failure(limit, "task-id", (region_run.pk,), {}, None)
+
+    region_run.refresh_from_db()
+    assert (region_run.status, region_run.error) == ("mislukt", services.TIMED_OUT)
+    assert region_run.history.first().status == "mislukt"
+    assert services.report_retry(actor=dora, run=region_run).status == "wachtrij"
+
+
+def test_the_hard_time_limit_of_one_attempt_leaves_a_living_one_alone(region_run, living_attempt):
+    """A copy of the message that timed out while another attempt holds the run."""
+    _claimed(region_run, started_at=timezone.now(), attempts=2)
+    living_attempt(region_run)
+
+    limit = TimeLimitExceeded(tasks.REPORT_TIME_LIMIT)
+    tasks.report_make.on_failure(limit, "task-id", (), {"run_id": region_run.pk}, None)
+    tasks.report_make.on_failure(Retried(), "task-id", (region_run.pk,), {}, None)
+
+    region_run.refresh_from_db()
+    assert (region_run.status, region_run.attempts) == ("bezig", 2)
 
 
 def test_the_limits_fit_the_broker(settings):
