@@ -17,7 +17,7 @@ from functools import partial
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -112,17 +112,27 @@ RUN_LOCK = 0x52505254
 
 
 @contextmanager
-def _attempt(run_id: int) -> Iterator[bool | None]:
+def _attempt(run_id: int, *, wait: int = 0) -> Iterator[bool | None]:
     """Hold the run's advisory lock for the duration of this attempt. Yields True when this
-    attempt holds it (no other attempt is alive), False when another attempt holds it, and
-    None without PostgreSQL (nothing tells a living attempt from a lost one there)."""
+    attempt holds it (no other attempt is alive), False when another attempt holds it
+    (after waiting up to `wait` seconds for it), and None without PostgreSQL (nothing
+    tells a living attempt from a lost one there)."""
     if connection.vendor != "postgresql":
         yield None
         return
     key = [RUN_LOCK, run_id % 2**31]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
-        (held,) = cursor.fetchone()
+    if wait:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL lock_timeout = '{int(wait)}s'")
+                cursor.execute("SELECT pg_advisory_lock(%s, %s)", key)
+            held = True
+        except OperationalError:
+            held = False
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+            (held,) = cursor.fetchone()
     try:
         yield held
     finally:
@@ -202,12 +212,16 @@ def report_make(*, run_id: int, mail: Callable[[int], object] | None = None) -> 
         return report_finish(run=run, content=made.content, pages=made.pages, mail=mail)
 
 
+# Seconds to wait for the lock of an attempt killed by the hard time limit.
+TIMED_OUT_WAIT = 10
+
+
 def report_timed_out(*, run_id: int) -> ReportRun | None:
-    """Fail a run whose attempt the hard time limit ended (the pool killed its process,
-    so its lock is gone; the task's on_failure calls this), so that its requester may
-    retry it instead of it staying "bezig". Nothing if another attempt holds the run now,
-    or if it is not "bezig"."""
-    with _attempt(run_id) as alone:
+    """Fail a run whose attempt the hard time limit ended (the pool killed its process;
+    the task's on_failure calls this), so that its requester may retry it instead of it
+    staying "bezig". It waits a moment for PostgreSQL to release the killed attempt's
+    lock. Nothing if another attempt holds the run, or if it is not "bezig"."""
+    with _attempt(run_id, wait=TIMED_OUT_WAIT) as alone:
         if alone is False:
             return None
         run = (

@@ -231,8 +231,11 @@ def test_a_run_ended_by_the_hard_time_limit_fails_and_may_be_retried(region_run,
     assert services.report_retry(actor=dora, run=region_run).status == "wachtrij"
 
 
-def test_the_hard_time_limit_of_one_attempt_leaves_a_living_one_alone(region_run, living_attempt):
+def test_the_hard_time_limit_of_one_attempt_leaves_a_living_one_alone(
+    region_run, living_attempt, monkeypatch
+):
     """A copy of the message that timed out while another attempt holds the run."""
+    monkeypatch.setattr(services, "TIMED_OUT_WAIT", 1)
     _claimed(region_run, started_at=timezone.now(), attempts=2)
     living_attempt(region_run)
 
