@@ -127,6 +127,10 @@ class ReportRun(models.Model):
     requested_at = models.DateTimeField(_("aangevraagd op"), auto_now_add=True)
     started_at = models.DateTimeField(_("begonnen op"), null=True, blank=True)
     finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+    # How often a worker claimed this run (reports.services.report_claim): 1 when it was
+    # made at once, more when a lost worker's run was taken over or a failed run retried.
+    # Only the latest attempt may finish the run.
+    attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0, editable=False)
     file = models.FileField(_("bestand"), storage=_private_storage, upload_to="%Y/%m/", blank=True)
     pages = models.PositiveIntegerField(_("pagina's"), null=True, blank=True)
     size = models.PositiveIntegerField(_("grootte (bytes)"), null=True, blank=True)

@@ -4,19 +4,21 @@ and a task only takes an id and calls a service here.
 
 A run moves wachtrij → bezig → klaar | mislukt; a failed run goes back to the queue
 when its requester retries it. The claim is one conditional UPDATE (wachtrij → bezig),
-so a redelivered message (acks late) never makes a report twice."""
+and an attempt holds the run's advisory lock while it works, so a redelivered message
+(acks late) never makes a report twice, and one whose worker died takes its run over."""
 
 import datetime
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import partial
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import Q
+from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -35,6 +37,7 @@ SCOPE_FIELDS = {
 
 # The reason a failed run shows: never the exception's text (it could hold anything).
 FAILED = gettext_noop("Het maken van de rapportage is mislukt door een fout in het systeem.")
+TIMED_OUT = gettext_noop("Het maken van de rapportage duurde te lang en is afgebroken.")
 
 
 def _enqueue(run: ReportRun) -> None:
@@ -82,22 +85,83 @@ def _record(run: ReportRun, actor) -> None:
     run.save()
 
 
-# A run still "bezig" this long after it started was lost with its worker: the task's
-# hard time limit (reports.tasks.REPORT_TIME_LIMIT) is shorter, so no attempt can still
-# be running, and the next delivery of its message may take it over.
+# --- making a run: one attempt at a time -------------------------------------------------
+#
+# A message for a run can arrive more than once (acks late): put back at once when the
+# worker process that ran it died (reject_on_worker_lost), handed out again by Redis once
+# the visibility timeout has passed when the whole worker was killed, or sent twice. An
+# attempt holds a PostgreSQL session-level advisory lock on its run from its claim until it
+# has finished or failed the run. The lock lives in the attempt's database connection, so
+# when its worker dies (SIGKILL, out of memory, a lost machine whose connection PostgreSQL
+# closes) the lock goes with it: a later delivery that gets the lock knows that no attempt
+# is working on the run any more and takes a run left "bezig" over at once; one that does
+# not get it leaves the run to the living attempt.
+#
+# A run still "bezig" STALE_AFTER after its claim is taken over even without the lock (a
+# connection PostgreSQL has not closed yet, or a database without advisory locks): the
+# task's hard time limit (reports.tasks.REPORT_TIME_LIMIT) is shorter, so no attempt can
+# still be running. Every claim counts in `attempts`, and only the attempt that made the
+# latest claim may record progress, finish or fail the run: an attempt that was taken over
+# writes nothing.
+
 STALE_AFTER = timedelta(minutes=15)
 
+# The first key of the advisory locks on report runs ("RPRT"); the second is the run's id
+# (folded into PostgreSQL's int4: two runs 2^31 apart would only wait for each other).
+RUN_LOCK = 0x52505254
 
-def report_claim(*, run_id: int) -> ReportRun | None:
-    """Claim a run for this worker with one conditional UPDATE: a queued run, or one whose
-    worker was lost (bezig for longer than STALE_AFTER). None if there is nothing to
-    claim: the run is done, or another attempt may still be working on it."""
+
+@contextmanager
+def _attempt(run_id: int, *, wait: int = 0) -> Iterator[bool | None]:
+    """Hold the run's advisory lock for the duration of this attempt. Yields True when this
+    attempt holds it (no other attempt is alive), False when another attempt holds it
+    (after waiting up to `wait` seconds for it), and None without PostgreSQL (nothing
+    tells a living attempt from a lost one there)."""
+    if connection.vendor != "postgresql":
+        yield None
+        return
+    key = [RUN_LOCK, run_id % 2**31]
+    if wait:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL lock_timeout = '{int(wait)}s'")
+                cursor.execute("SELECT pg_advisory_lock(%s, %s)", key)
+            held = True
+        except OperationalError:
+            held = False
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+            (held,) = cursor.fetchone()
+    try:
+        yield held
+    finally:
+        if held:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+            except DatabaseError:
+                # The connection broke, and its session's locks went with it.
+                logger.warning("report run %s: could not release its lock", run_id)
+
+
+def report_claim(*, run_id: int, alone: bool | None = None) -> ReportRun | None:
+    """Claim a run for this attempt with one conditional UPDATE, counting the attempt.
+    `alone` is what `_attempt` found: True, no other attempt is alive, so a queued run or
+    one left "bezig" by a lost worker is claimed; False, another attempt holds the run,
+    so only a run bezig for longer than STALE_AFTER; None (unknown), a queued run or a
+    stale one. None if there is nothing to claim: the run is done, or another attempt may
+    still be working on it."""
     now = timezone.now()
-    claimable = Q(status=ReportRun.Status.WACHTRIJ) | Q(
-        status=ReportRun.Status.BEZIG, started_at__lt=now - STALE_AFTER
-    )
+    stale = Q(status=ReportRun.Status.BEZIG, started_at__lt=now - STALE_AFTER)
+    if alone is None:
+        claimable = Q(status=ReportRun.Status.WACHTRIJ) | stale
+    elif alone:
+        claimable = Q(status__in=[ReportRun.Status.WACHTRIJ, ReportRun.Status.BEZIG])
+    else:
+        claimable = stale
     claimed = ReportRun.objects.filter(claimable, pk=run_id).update(
-        status=ReportRun.Status.BEZIG, progress=0, started_at=now
+        status=ReportRun.Status.BEZIG, progress=0, started_at=now, attempts=F("attempts") + 1
     )
     if not claimed:
         return None
@@ -109,18 +173,24 @@ def report_claim(*, run_id: int) -> ReportRun | None:
 
 
 def report_wait(*, run_id: int) -> int | None:
-    """Seconds until a run that is "bezig" may be taken over (its message came back while
-    an attempt may still be working: a worker lost mid-run whose message was put back at
-    once); None when there is nothing to wait for (done, failed, queued or gone)."""
-    run = ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.BEZIG).first()
-    if run is None or run.started_at is None:
+    """Seconds after which a message that could not claim its run may try again: until
+    the run may be taken over without the lock (STALE_AFTER after its claim; the task
+    looks sooner, as a lost attempt's lock is usually gone within a moment), or 1 for a
+    queued run (its lock held only for an instant). None when there is nothing to wait
+    for: the run is done or gone."""
+    run = ReportRun.objects.filter(
+        pk=run_id, status__in=[ReportRun.Status.WACHTRIJ, ReportRun.Status.BEZIG]
+    ).first()
+    if run is None:
         return None
+    if run.status == ReportRun.Status.WACHTRIJ or run.started_at is None:
+        return 1
     left = (run.started_at + STALE_AFTER - timezone.now()).total_seconds()
     return max(int(left) + 1, 1)
 
 
-def _progress(run_id: int, percentage: int) -> None:
-    ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.BEZIG).update(
+def _progress(run_id: int, attempt: int, percentage: int) -> None:
+    ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.BEZIG, attempts=attempt).update(
         progress=min(max(percentage, 0), 99)
     )
 
@@ -128,20 +198,62 @@ def _progress(run_id: int, percentage: int) -> None:
 def report_make(*, run_id: int, mail: Callable[[int], object] | None = None) -> ReportRun | None:
     """Make the PDF of a queued run (the task calls this): claim it, compute and render
     with progress, store the file; on an error the run fails with a reason. `mail(run_id)`
-    is queued on commit when the report is ready."""
-    run = report_claim(run_id=run_id)
-    if run is None:
-        return None
-    try:
-        made = documents.build(run, progress=partial(_progress, run.pk))
-    except Exception:
-        logger.exception("report run %s failed", run.pk)
-        return report_fail(run=run, reason=FAILED)
-    return report_finish(run=run, content=made.content, pages=made.pages, mail=mail)
+    is queued on commit when the report is ready. None when this attempt made nothing:
+    nothing to claim, or it was taken over meanwhile."""
+    with _attempt(run_id) as alone:
+        run = report_claim(run_id=run_id, alone=alone)
+        if run is None:
+            return None
+        try:
+            made = documents.build(run, progress=partial(_progress, run.pk, run.attempts))
+        except Exception:
+            logger.exception("report run %s failed", run.pk)
+            return report_fail(run=run, reason=FAILED)
+        return report_finish(run=run, content=made.content, pages=made.pages, mail=mail)
+
+
+# Seconds to wait for the lock of an attempt killed by the hard time limit.
+TIMED_OUT_WAIT = 10
+
+
+def report_timed_out(*, run_id: int) -> ReportRun | None:
+    """Fail a run whose attempt the hard time limit ended (the pool killed its process;
+    the task's on_failure calls this), so that its requester may retry it instead of it
+    staying "bezig". It waits a moment for PostgreSQL to release the killed attempt's
+    lock. Nothing if another attempt holds the run, or if it is not "bezig"."""
+    with _attempt(run_id, wait=TIMED_OUT_WAIT) as alone:
+        if alone is False:
+            return None
+        run = (
+            ReportRun.objects.select_related("requested_by")
+            .filter(pk=run_id, status=ReportRun.Status.BEZIG)
+            .first()
+        )
+        if run is None:
+            return None
+        return report_fail(run=run, reason=TIMED_OUT)
+
+
+def _still_ours(run: ReportRun) -> bool:
+    """Lock the run's row until the end of the transaction; True while it is not done and
+    no later attempt has claimed it (the attempt that read `run` may still write it)."""
+    return (
+        ReportRun.objects.select_for_update()
+        .filter(pk=run.pk, attempts=run.attempts)
+        .exclude(status__in=[ReportRun.Status.KLAAR, ReportRun.Status.MISLUKT])
+        .values_list("pk", flat=True)
+        .first()
+        is not None
+    )
 
 
 @transaction.atomic
-def report_finish(*, run: ReportRun, content: bytes, pages: int, mail=None) -> ReportRun:
+def report_finish(*, run: ReportRun, content: bytes, pages: int, mail=None) -> ReportRun | None:
+    """Store the file and mark the run ready; None (nothing stored) when the run was
+    taken over by a later attempt or is already done."""
+    if not _still_ours(run):
+        logger.warning("report run %s: attempt %s was taken over", run.pk, run.attempts)
+        return None
     run.file.save(run.filename, ContentFile(content), save=False)
     run.status = ReportRun.Status.KLAAR
     run.progress = 100
@@ -156,7 +268,12 @@ def report_finish(*, run: ReportRun, content: bytes, pages: int, mail=None) -> R
 
 
 @transaction.atomic
-def report_fail(*, run: ReportRun, reason: str) -> ReportRun:
+def report_fail(*, run: ReportRun, reason: str) -> ReportRun | None:
+    """Mark the run failed with `reason` (stored as the Dutch source); None when the run
+    was taken over by a later attempt or is already done."""
+    if not _still_ours(run):
+        logger.warning("report run %s: attempt %s was taken over", run.pk, run.attempts)
+        return None
     run.status = ReportRun.Status.MISLUKT
     run.error = reason
     run.finished_at = timezone.now()

@@ -7,7 +7,6 @@ import subprocess
 import tempfile
 import time
 import zlib
-from datetime import timedelta
 
 import pytest
 from bs4 import BeautifulSoup
@@ -15,7 +14,6 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings as django_settings
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 
 from community.models import Membership
 from kit import pdf
@@ -108,45 +106,8 @@ def test_a_message_delivered_twice_makes_one_report(region_run, mailoutbox, monk
     ]
 
 
-def test_a_run_lost_with_its_worker_is_taken_over_once_its_time_is_up(region_run):
-    """A worker killed mid-run leaves the run "bezig"; the next delivery of its message
-    takes it over only when no attempt can still be running (the hard time limit is
-    shorter than STALE_AFTER), and makes one report."""
-    assert services.STALE_AFTER.total_seconds() > tasks.REPORT_TIME_LIMIT
-    lost_at = timezone.now() - services.STALE_AFTER - timedelta(seconds=1)
-    ReportRun.objects.filter(pk=region_run.pk).update(status="bezig", started_at=lost_at)
-
-    assert tasks.report_make(region_run.pk) == ReportRun.Status.KLAAR
-    assert tasks.report_make(region_run.pk) is None
-
-    region_run.refresh_from_db()
-    assert region_run.status == ReportRun.Status.KLAAR
-    assert len(private_storage.listdir(region_run.file.name.rsplit("/", 1)[0])[1]) == 1
-
-
-class Retried(Exception):
-    pass
-
-
-def test_a_message_back_while_an_attempt_may_still_run_waits_for_it(region_run, monkeypatch):
-    started = timezone.now() - timedelta(minutes=1)
-    ReportRun.objects.filter(pk=region_run.pk).update(status="bezig", started_at=started)
-    countdowns = []
-
-    def retry(countdown):
-        countdowns.append(countdown)
-        return Retried()
-
-    monkeypatch.setattr(tasks.report_make, "retry", retry)
-
-    with pytest.raises(Retried):
-        tasks.report_make(region_run.pk)
-
-    region_run.refresh_from_db()
-    assert region_run.status == ReportRun.Status.BEZIG
-    assert region_run.started_at == started  # not taken over
-    (countdown,) = countdowns
-    assert 13 * 60 < countdown <= services.STALE_AFTER.total_seconds() - 60 + 1
+# A message delivered again while an attempt is alive, or after its worker died:
+# tests/reports/test_worker_lost.py.
 
 
 def test_progress_is_recorded_as_the_sections_are_made(region_run, monkeypatch):
