@@ -5,6 +5,9 @@ on an action), read through `Trajectory.objects.visible_to(user)` or write throu
 `procurement.services`, render."""
 
 from collections import defaultdict
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -268,15 +271,7 @@ def _render_detail(request, trajectory, status=200, **bound):
     ]
     # `has_kpis`, `has_documents`, `has_cases` and `has_action_links`: annotated by
     # `_visible`.
-    kpis = []
-    if trajectory.has_kpis:
-        kpis = list(
-            trajectory.kpis.select_related("r_level")
-            .prefetch_related("measurements")
-            .order_by("name")
-        )
-    for kpi in kpis:
-        kpi.chart = _kpi_chart(kpi)
+    kpis = _kpis(trajectory) if trajectory.has_kpis else []
     documents = []
     if trajectory.has_documents:
         documents = trajectory.documents.all()
@@ -374,11 +369,53 @@ def _answer_initial(answer) -> dict:
     return {"answer": answer.answer, "is_done": answer.is_done}
 
 
-def _kpi_chart(kpi: Kpi) -> dict:
+@dataclass
+class _KpiView:
+    """A KPI as its page shows it: with its measurements and their chart."""
+
+    pk: int
+    name: str
+    unit: str
+    direction: str
+    r_level_id: int | None
+    measurements: list[SimpleNamespace] = dataclass_field(default_factory=list)
+    chart: dict = dataclass_field(default_factory=dict)
+
+
+MEASUREMENT_FIELDS = ("label", "period_start", "period_end", "target", "actual")
+
+
+def _kpis(trajectory) -> list[_KpiView]:
+    """The trajectory's KPIs by name, each with its measurements by period: one query
+    (a KPI joined to its measurements; a KPI without any comes once, with none)."""
+    rows = (
+        Kpi.objects.filter(trajectory=trajectory)
+        .order_by("name", "pk", "measurements__period_start", "measurements__pk")
+        .values_list(
+            "pk",
+            "name",
+            "unit",
+            "direction",
+            "r_level_id",
+            "measurements__pk",
+            *(f"measurements__{name}" for name in MEASUREMENT_FIELDS),
+        )
+    )
+    kpis: dict[int, _KpiView] = {}
+    for pk, name, unit, direction, r_level_id, measurement, *values in rows:
+        kpi = kpis.setdefault(pk, _KpiView(pk, name, unit, direction, r_level_id))
+        if measurement is not None:
+            fields = dict(zip(MEASUREMENT_FIELDS, values, strict=True))
+            kpi.measurements.append(SimpleNamespace(**fields))
+    for kpi in kpis.values():
+        kpi.chart = _kpi_chart(kpi.measurements)
+    return list(kpis.values())
+
+
+def _kpi_chart(measurements) -> dict:
     """A small bar chart of target and actual per period: coordinates for an inline SVG
     (numbers only; the template writes them with localize off) and the same data as a
     table."""
-    measurements = list(kpi.measurements.all())
     values = [v for m in measurements for v in (m.target, m.actual) if v is not None]
     top = max(values, default=0) or 1
     width, height, bar = 320, 120, 14

@@ -354,6 +354,35 @@ def test_kpis_with_target_and_actual_per_period_show_as_chart_and_table(client, 
     assert len(figure.select("svg rect")) == 4
     assert all("," not in rect["height"] for rect in figure.select("svg rect"))
     assert len(figure.select("[data-testid=kpi-table] tbody tr")) == 3
+    rows = figure.select("[data-testid=kpi-table] tbody tr")
+    assert [row.td.get_text() for row in rows] == ["20,00", "18,00", "16,00"]
+
+
+def test_kpis_are_listed_by_name_each_with_its_own_measurements(client, trajectory, alice):
+    """The page reads KPIs and measurements in one query: a KPI without measurements is
+    listed once, with none, and no measurement lands under another KPI."""
+    client.force_login(alice)
+    later = services.kpi_create(
+        actor=alice, trajectory=trajectory, name="Zonder metingen", unit="kg", direction="lager"
+    )
+    first = services.kpi_create(
+        actor=alice, trajectory=trajectory, name="Afval", unit="kg", direction="lager"
+    )
+    for year in (2025, 2024):
+        services.kpi_measurement_record(
+            actor=alice,
+            kpi=first,
+            period_start=date(year, 1, 1),
+            period_end=date(year + 1, 1, 1),
+            label=str(year),
+            target=Decimal("9"),
+        )
+    figures = soup(client.get(detail_url(trajectory))).select("[data-testid=kpi]")
+    assert [f["id"] for f in figures] == [f"kpi-{first.pk}", f"kpi-{later.pk}"]
+    first_rows = figures[0].select("[data-testid=kpi-table] tbody tr")
+    assert [row.th.contents[0].strip() for row in first_rows] == ["2024", "2025"]
+    assert figures[1].select("svg") == []
+    assert len(figures[1].select("[data-testid=kpi-table] tbody tr td[colspan]")) == 1
 
 
 def test_documents_are_checked_by_content_and_confidential_ones_hidden(
