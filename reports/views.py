@@ -79,6 +79,8 @@ def _dashboard(request, scope: metrics.Scope):
             dashboards.r_ladder_chart(figures["r_ladder"]),
             dashboards.kpi_chart(figures["kpis"]),
         ],
+        "commitment_chart": dashboards.commitment_chart(figures["commitments"]),
+        "maturity_chart": dashboards.maturity_chart(figures["maturity"]),
         "map": None,
     }
     if scope.kind == metrics.Scope.REGION:
