@@ -430,6 +430,8 @@ ADMIN_SITE_PAGES = {
     "logout": Expect(405),  # logging out is a POST
     "autocomplete": Expect(403),  # without its parameters
     "community_digestdelivery_add": Expect(403),  # digests are made by the run only
+    "reports_reportrun_add": Expect(403),  # reports are requested on /rapportages/
+    "reports_reportsubscription_add": Expect(403),  # subscribed to on /rapportages/
 }
 
 
