@@ -91,6 +91,8 @@ def summary(figures: dict) -> list[tuple[str, object]]:
     """The key figures on the summary page: (label, value), from the figures only."""
     phases, ladder, kpis = figures["phases"], figures["r_ladder"], figures["kpis"]
     cases, community = figures["cases"], figures["community"]
+    commitments = figures["commitments"]
+    pledged = commitments.met + commitments.not_met
     measured = sum(row.measured for row in kpis)
     met = sum(row.met for row in kpis)
     return [
@@ -104,6 +106,10 @@ def summary(figures: dict) -> list[tuple[str, object]]:
             else ladder.aimed_high,
         ),
         (_("KPI-doelen gehaald"), f"{met} / {measured}" if measured else "–"),
+        (
+            _("Toezeggingen gehaald (per deelnemer)"),
+            f"{commitments.met} / {pledged}" if pledged else "–",
+        ),
         (_("Praktijkvoorbeelden gepubliceerd in de periode"), cases.published_in_period),
         (_("Bijeenkomsten gehouden"), community.meetings_held),
     ]
