@@ -35,7 +35,7 @@ def test_a_bestuurder_reads_commitments_and_maturity(
     expect(maturity.get_by_test_id("maturity-hidden")).to_contain_text("Organisatiebrede KPI's")
 
     # The maturity chart's table is reachable by keyboard, with a visible focus.
-    page.locator("#volwassenheid-titel").scroll_into_view_if_needed()
+    page.locator("#volwassenheid-sectie").scroll_into_view_if_needed()
     page.locator("[data-testid=commitments] table").last.focus()
     region = tab_until(
         page,

@@ -117,6 +117,13 @@ def test_the_region_dashboard_shows_the_distribution_chart(maturity_world, clien
     assert cells == ["1", "0", "2", "0", "3"]
 
 
+def test_every_id_on_the_dashboard_is_unique(agreements, maturity_world, client, dora):
+    client.force_login(dora)
+    for page in (_region(client), _alfa(client)):
+        ids = [element["id"] for element in page.select("[id]")]
+        assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
 def test_a_themegroup_dashboard_explains_there_is_no_maturity(maturity_world, client, bob):
     client.force_login(bob)
     page = _page(client, "reports:dashboard_themegroup", "groene-hart", "gww")
