@@ -153,3 +153,63 @@ def _municipalities(scope, value_of, url_of) -> dict:
         organisation.cbs_code: (organisation.name, value_of(organisation), url_of(organisation))
         for organisation in municipalities.only("pk", "name", "slug", "cbs_code", "region_id")
     }
+
+
+def commitment_chart(figure: metrics.CommitmentFigure, chart_id="afspraken") -> charts.Chart:
+    """Per measured commitment with a number: participants in the scope that met it and
+    those that have not yet."""
+    rows = figure.measured_rows
+    if rows:
+        summary = _(
+            "Bij %(rows)s toezeggingen met een doel: %(met)s keer gehaald door een "
+            "deelnemer, %(not_met)s keer nog niet."
+        ) % {"rows": len(rows), "met": figure.met, "not_met": figure.not_met}
+    else:
+        summary = _("Geen gemeten toezeggingen voor de deelnemers in dit bereik.")
+    return charts.bar_chart(
+        chart_id=chart_id,
+        title=_("Toezeggingen: deelnemers die hun doel haalden"),
+        summary=summary,
+        categories=[row.label for row in rows],
+        series=[
+            charts.Series(key="gehaald", label=_("Gehaald"), values=[r.met for r in rows]),
+            charts.Series(
+                key="niet", label=_("Nog niet gehaald"), values=[r.not_met for r in rows]
+            ),
+        ],
+        category_header=_("Toezegging"),
+    )
+
+
+def maturity_chart(figure: metrics.MaturityFigure, chart_id="volwassenheid") -> charts.Chart:
+    """The anonymous distribution per basisingrediënt (only the ingredients that enough
+    organisations assessed): how many organisations stand at each level."""
+    shown = figure.shown
+    hidden = len(figure.hidden)
+    summary = _("Hoeveel organisaties in %(region)s op elk niveau staan, zonder namen.") % {
+        "region": figure.region.name if figure.region else ""
+    }
+    if hidden:
+        summary += " " + ngettext(
+            "%(n)s basisingrediënt is door minder dan %(min)s organisaties beoordeeld en "
+            "wordt niet getoond.",
+            "%(n)s basisingrediënten zijn door minder dan %(min)s organisaties beoordeeld "
+            "en worden niet getoond.",
+            hidden,
+        ) % {"n": hidden, "min": figure.min_organisations}
+    statuses = shown[0].counts if shown else []
+    return charts.bar_chart(
+        chart_id=chart_id,
+        title=_("Volwassenheid per basisingrediënt in de regio"),
+        summary=summary,
+        categories=[str(d.aspect) for d in shown],
+        series=[
+            charts.Series(
+                key=status,
+                label=str(label),
+                values=[d.counts[index][2] for d in shown],
+            )
+            for index, (status, label, _n) in enumerate(statuses)
+        ],
+        category_header=_("Basisingrediënt"),
+    )

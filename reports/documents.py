@@ -5,6 +5,7 @@ dashboard, rendered by `kit.pdf` in the requester's language.
 `build(run, progress=...)` computes the figures one by one (calling `progress` with a
 percentage after each, which the run page shows) and returns the PDF."""
 
+import dataclasses
 from collections.abc import Callable
 
 from django.contrib.auth.models import AnonymousUser
@@ -49,7 +50,14 @@ def build(run, *, progress: Callable[[int], None] = lambda percentage: None) -> 
                         figures["r_ladder"], chart_id="pdf-r-ladder"
                     ),
                     "kpis": dashboards.kpi_chart(figures["kpis"], chart_id="pdf-kpis"),
+                    "commitments": dashboards.commitment_chart(
+                        figures["commitments"], chart_id="pdf-afspraken"
+                    ),
+                    "maturity": dashboards.maturity_chart(
+                        figures["maturity"], chart_id="pdf-volwassenheid"
+                    ),
                 },
+                "map": _map(scope, period),
                 "summary": summary(figures),
                 # SVG text does not take the document's CSS: the charts name the font.
                 "svg_font": "Portal Sans",
@@ -62,10 +70,29 @@ def build(run, *, progress: Callable[[int], None] = lambda percentage: None) -> 
         return pdf.render(html, title=title, language=run.language)
 
 
+def _map(scope, period):
+    """The region map of the dashboard (shaded by its first figure), or None where the
+    dashboard shows none: only a region has a map, and only if it takes part in the
+    drawing. Municipalities are not links in a PDF."""
+    if scope.kind != metrics.Scope.REGION:
+        return None
+    # An anonymous reader: the same figures (counts only), no links to dashboards.
+    region_map = dashboards.region_map(
+        scope, period, AnonymousUser(), next(iter(metrics.MAP_FIGURES)), map_id="pdf-kaart"
+    )
+    if not region_map.participating:
+        return None
+    return dataclasses.replace(
+        region_map, summary=_("De tabel onder de kaart geeft dezelfde cijfers.")
+    )
+
+
 def summary(figures: dict) -> list[tuple[str, object]]:
     """The key figures on the summary page: (label, value), from the figures only."""
     phases, ladder, kpis = figures["phases"], figures["r_ladder"], figures["kpis"]
     cases, community = figures["cases"], figures["community"]
+    commitments = figures["commitments"]
+    pledged = commitments.met + commitments.not_met
     measured = sum(row.measured for row in kpis)
     met = sum(row.met for row in kpis)
     return [
@@ -79,6 +106,10 @@ def summary(figures: dict) -> list[tuple[str, object]]:
             else ladder.aimed_high,
         ),
         (_("KPI-doelen gehaald"), f"{met} / {measured}" if measured else "–"),
+        (
+            _("Toezeggingen gehaald (per deelnemer)"),
+            f"{commitments.met} / {pledged}" if pledged else "–",
+        ),
         (_("Praktijkvoorbeelden gepubliceerd in de periode"), cases.published_in_period),
         (_("Bijeenkomsten gehouden"), community.meetings_held),
     ]

@@ -21,6 +21,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Count, F, Q
 from django.urls import reverse
@@ -28,8 +29,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from community import extensions, maturity
+from community import permissions as community_permissions
 from community.models import (
+    AgreementParticipant,
     Attendance,
+    Commitment,
     Meeting,
     Membership,
     Organisation,
@@ -566,6 +571,195 @@ def public_cases_per_organisation(scope: Scope) -> dict[int, int]:
     )
 
 
+# --- commitments and maturity ------------------------------------------------------------
+
+
+def _scope_organisations(scope: Scope):
+    """The organisations a scope is about, as a queryset: the organisation itself, the
+    organisations of a region, the organisations whose people are (non-guest) members of
+    a themegroup, or every organisation."""
+    qs = Organisation.objects.order_by()
+    if scope.kind == Scope.ORGANISATION:
+        return qs.filter(pk=scope.obj.pk)
+    if scope.kind == Scope.REGION:
+        return qs.filter(region=scope.obj)
+    if scope.kind == Scope.THEMEGROUP:
+        people = (
+            ThemegroupMembership.objects.filter(themegroup=scope.obj)
+            .exclude(role=ThemegroupMembership.Role.GAST)
+            .values("user")
+        )
+        return qs.filter(
+            pk__in=Membership.objects.active().filter(user__in=people).values("organisation")
+        )
+    return qs
+
+
+def _scope_region_id(scope: Scope) -> int | None:
+    if scope.kind == Scope.REGION:
+        return scope.obj.pk
+    if scope.kind in (Scope.ORGANISATION, Scope.THEMEGROUP):
+        return scope.obj.region_id
+    return None
+
+
+@dataclass
+class CommitmentParticipant:
+    """One participant in the scope and its progress on one commitment (`met` None: the
+    commitment names no number, or it is not measured by the portal)."""
+
+    organisation: str
+    count: int | None
+    met: bool | None
+    evidence: tuple = ()  # community.extensions.Evidence the reader may see
+    hidden: int = 0  # counted items the reader may not see
+
+
+@dataclass
+class CommitmentRow:
+    """One commitment of an agreement, over the participants in the scope it applies to."""
+
+    agreement: str
+    agreement_url: str
+    description: str
+    target: int | None
+    unit: str
+    measured: bool  # computed from the portal's data (else kept by hand, not counted)
+    participants: list[CommitmentParticipant] = field(default_factory=list)
+
+    @property
+    def met(self) -> int:
+        return sum(1 for p in self.participants if p.met is True)
+
+    @property
+    def not_met(self) -> int:
+        return sum(1 for p in self.participants if p.met is False)
+
+    @property
+    def label(self) -> str:
+        return f"{self.agreement}: {self.description}"
+
+
+@dataclass
+class CommitmentFigure:
+    """Commitments of the agreements (Green Deals, regional manifestos) that the scope's
+    organisations take part in: per commitment, how many of those participants met it."""
+
+    rows: list[CommitmentRow]
+
+    @property
+    def measured_rows(self) -> list[CommitmentRow]:
+        return [row for row in self.rows if row.measured and row.target is not None]
+
+    @property
+    def met(self) -> int:
+        return sum(row.met for row in self.measured_rows)
+
+    @property
+    def not_met(self) -> int:
+        return sum(row.not_met for row in self.measured_rows)
+
+
+def commitments_met(scope: Scope, period: Period, reader=None) -> CommitmentFigure:
+    """Per commitment of the agreements that organisations of the scope take part in
+    (national ones and those of the scope's region): how many of those participants met it
+    and how many not yet, with the evidence the reader may see. Progress is the one
+    computation of the agreement page (the `commitment_progress` hook: procurement counts
+    trajectories with an R-ambition), as it stands now: like that page, it does not apply
+    the period. Two queries plus the hook's (four at most)."""
+    participants = AgreementParticipant.objects.filter(
+        organisation__in=_scope_organisations(scope).values("pk")
+    ).select_related("organisation", "agreement")
+    region_id = _scope_region_id(scope)
+    if scope.kind != Scope.PLATFORM:
+        participants = participants.filter(
+            Q(agreement__region__isnull=True) | Q(agreement__region_id=region_id)
+        )
+    participants = list(participants.order_by("agreement__name", "organisation__name", "pk"))
+    if not participants:
+        return CommitmentFigure(rows=[])
+    commitments = list(
+        Commitment.objects.filter(agreement__in={p.agreement_id for p in participants})
+        .select_related("agreement")
+        .order_by("agreement__name", "key")
+    )
+    reader = reader if reader is not None else AnonymousUser()
+    progress = extensions.merged("commitment_progress", reader, commitments, participants)
+    rows = []
+    for commitment in commitments:
+        row = CommitmentRow(
+            agreement=commitment.agreement.name,
+            agreement_url=commitment.agreement.get_absolute_url(),
+            description=commitment.description,
+            target=commitment.target,
+            unit=commitment.unit,
+            measured=commitment.metric == Commitment.Metric.TRAJECTORIES_STARTED,
+        )
+        for participant in participants:
+            if participant.agreement_id != commitment.agreement_id or (
+                commitment.applies_to and commitment.applies_to != participant.participant_type
+            ):
+                continue
+            answer = progress.get((commitment.pk, participant.pk))
+            row.participants.append(
+                CommitmentParticipant(
+                    organisation=participant.organisation.name,
+                    count=answer.count if answer else None,
+                    met=answer.met if answer else None,
+                    evidence=answer.evidence if answer else (),
+                    hidden=answer.hidden if answer else 0,
+                )
+            )
+        if row.participants:
+            rows.append(row)
+    return CommitmentFigure(rows=rows)
+
+
+@dataclass
+class MaturityFigure:
+    """Maturity per basisingrediënt. For an organisation whose own profile the reader may
+    read (community's `can_read_maturity`): its levels this year against last year
+    (`profile`). Otherwise, for an organisation or a region: the anonymous distribution
+    over the region's organisations (`distribution`, None per ingredient below the
+    anonymity threshold). A themegroup (or the platform) has neither."""
+
+    profile: dict | None = None  # community.maturity.profile()
+    organisation: Organisation | None = None  # whose profile it is
+    distribution: list | None = None  # [community.maturity.Distribution]
+    region: Region | None = None
+    min_organisations: int = maturity.MIN_ORGANISATIONS
+
+    @property
+    def shown(self) -> list:
+        """The ingredients whose distribution may be shown."""
+        return [d for d in self.distribution or [] if d.counts is not None]
+
+    @property
+    def hidden(self) -> list:
+        """The ingredients too few organisations assessed: not shown (anonymity)."""
+        return [d for d in self.distribution or [] if d.counts is None]
+
+
+def maturity_levels(scope: Scope, period: Period, reader=None) -> MaturityFigure:
+    """Maturity per basisingrediënt under the anonymity rule of community.maturity: an
+    organisation's own levels only to readers allowed to see them, else (and for a
+    region) the anonymous distribution, none for fewer than three organisations. It is
+    the current assessment (the history keeps last year's), not that of the period.
+    Three queries at most."""
+    if scope.kind == Scope.ORGANISATION:
+        organisation = scope.obj
+        if reader is not None and community_permissions.can_read_maturity(reader, organisation):
+            return MaturityFigure(profile=maturity.profile(organisation), organisation=organisation)
+        region = organisation.region
+    elif scope.kind == Scope.REGION:
+        region = scope.obj
+    else:
+        return MaturityFigure()
+    if region is None:
+        return MaturityFigure()
+    return MaturityFigure(distribution=maturity.region_distribution(region), region=region)
+
+
 # The figures of a dashboard (and of a report), in order. Part B and the next figures
 # (commitments, maturity) add an entry here; a figure is a function of (scope, period,
 # reader).
@@ -576,6 +770,8 @@ FIGURES: list[tuple[str, Callable]] = [
     ("cases", cases_shared),
     ("community", community_activity),
     ("highlights", highlights),
+    ("commitments", commitments_met),
+    ("maturity", maturity_levels),
 ]
 
 

@@ -15,9 +15,9 @@ from datetime import timedelta
 from functools import partial
 
 from django.core import signing
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -365,7 +365,15 @@ def subscription_create(
     )
     setattr(subscription, SCOPE_FIELDS[scope.kind], scope.obj)
     subscription._history_user = actor
-    subscription.save()
+    try:
+        # A savepoint: the form checked for a duplicate, but the same form sent twice at
+        # once passes that check twice; the unique constraint then decides.
+        with transaction.atomic():
+            subscription.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            _("U hebt hier al een abonnement met deze frequentie op."), code="duplicate"
+        ) from error
     return subscription
 
 

@@ -7,9 +7,11 @@ A dashboard is the same page for every scope: the period selector, the figures o
 region the map. A scope the reader may not view answers 404.
 """
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -79,6 +81,8 @@ def _dashboard(request, scope: metrics.Scope):
             dashboards.r_ladder_chart(figures["r_ladder"]),
             dashboards.kpi_chart(figures["kpis"]),
         ],
+        "commitment_chart": dashboards.commitment_chart(figures["commitments"]),
+        "maturity_chart": dashboards.maturity_chart(figures["maturity"]),
         "map": None,
     }
     if scope.kind == metrics.Scope.REGION:
@@ -155,7 +159,11 @@ def report_detail(request, pk):
     context = _detail_context(request, run)
     if request.headers.get("HX-Request"):
         return render(request, "reports/_report_status.html", context)
-    return render(request, "reports/report_detail.html", context)
+    shared = _share_link(request, run, context)
+    response = render(request, "reports/report_detail.html", context)
+    if shared:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def _detail_context(request, run: ReportRun) -> dict:
@@ -200,22 +208,43 @@ def report_download(request, pk):
 # --- sharing links -----------------------------------------------------------------------
 
 
+# The sharing links made in this session, per run: {run id: [token, expires (ISO)]}, so
+# the report's page shows the link after the redirect (and on a refresh) without posting
+# again. Nothing is stored on the server side but the session.
+SHARE_SESSION_KEY = "report_share_links"
+
+
 @require_POST
 def report_share(request, pk):
-    """Make a sharing link of a finished report (its requester only) and show it on the
-    report's page, with the moment it expires. Nothing is stored: the link is signed."""
+    """Make a sharing link of a finished report (its requester only), then redirect to the
+    report's page, which shows the link and the moment it expires (post/redirect/get: a
+    refresh does not make another link). The link itself is signed, not stored."""
     run = _visible_run(request, pk)
     if not permissions.can_share_report(request.user, run):
         raise PermissionDenied
     token = services.report_share_token(actor=request.user, run=run)
-    context = _detail_context(request, run)
+    links = request.session.get(SHARE_SESSION_KEY, {})
+    links[str(run.pk)] = [token, (timezone.now() + services.SHARE_VALID).isoformat()]
+    request.session[SHARE_SESSION_KEY] = links
+    messages.success(request, _("De deel-link is gemaakt."))
+    return redirect(reverse("reports:report_detail", args=[run.pk]) + "#delen-titel")
+
+
+def _share_link(request, run: ReportRun, context: dict) -> bool:
+    """Put the sharing link made in this session (if still valid) into the context."""
+    if not context["may_share"]:
+        return False
+    token, expires = request.session.get(SHARE_SESSION_KEY, {}).get(str(run.pk), (None, None))
+    if token is None:
+        return False
+    expires = datetime.datetime.fromisoformat(expires)
+    if expires <= timezone.now():
+        return False
     context["share_url"] = request.build_absolute_uri(
         reverse("reports:report_shared", args=[token])
     )
-    context["share_expires"] = timezone.now() + services.SHARE_VALID
-    response = render(request, "reports/report_detail.html", context)
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    context["share_expires"] = expires
+    return True
 
 
 @login_not_required
@@ -258,14 +287,18 @@ def subscription_create(request):
         initial={"taal": "en" if get_language() == "en" else "nl", "frequentie": "kwartaal"},
     )
     if request.method == "POST" and form.is_valid():
-        services.subscription_create(
-            actor=user,
-            scope=form.scope,
-            frequency=form.cleaned_data["frequentie"],
-            language=form.cleaned_data["taal"],
-        )
-        messages.success(request, _("Uw abonnement is opgeslagen."))
-        return redirect(reverse("reports:report_list") + "#abonnementen")
+        try:
+            services.subscription_create(
+                actor=user,
+                scope=form.scope,
+                frequency=form.cleaned_data["frequentie"],
+                language=form.cleaned_data["taal"],
+            )
+        except ValidationError as error:
+            form.add_error("bereik", error)
+        else:
+            messages.success(request, _("Uw abonnement is opgeslagen."))
+            return redirect(reverse("reports:report_list") + "#abonnementen")
     return render(
         request,
         "reports/subscription_form.html",

@@ -430,6 +430,8 @@ ADMIN_SITE_PAGES = {
     "logout": Expect(405),  # logging out is a POST
     "autocomplete": Expect(403),  # without its parameters
     "community_digestdelivery_add": Expect(403),  # digests are made by the run only
+    "reports_reportrun_add": Expect(403),  # reports are requested on /rapportages/
+    "reports_reportsubscription_add": Expect(403),  # subscribed to on /rapportages/
 }
 
 
@@ -1779,7 +1781,9 @@ def shares_report(persona, target_name, target):
         return gate
     if persona not in REPORT_READERS:
         return Expect(404)
-    return Expect(200) if persona == "dora" else Expect(403)
+    # Post/redirect/get: back to the report's page, which shows the link.
+    report_page = target.url.removesuffix("delen/")
+    return Expect(302, report_page) if persona == "dora" else Expect(403)
 
 
 def _share_link_target(*, forged=False):

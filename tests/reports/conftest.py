@@ -16,11 +16,21 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Case
-from community.models import Attendance, Meeting, ThemegroupMembership
+from community.models import (
+    Agreement,
+    AgreementParticipant,
+    Attendance,
+    Commitment,
+    Meeting,
+    OrganisationMaturity,
+    ParticipantType,
+    ThemegroupMembership,
+)
 from procurement.models import Kpi, KpiExample, KpiMeasurement, Phase, Trajectory
 from reports.metrics import Period
 from tests.cases.factories import CaseFactory
-from tests.factories import ThemegroupMembershipFactory
+from tests.community.maturity_helpers import assess, make_aspects
+from tests.factories import OrganisationFactory, ThemegroupMembershipFactory
 from tests.procurement.factories import TrajectoryFactory, load_guidance
 
 SECRET_VALUE = Decimal("8765432")
@@ -160,3 +170,80 @@ def world(db, alfa, beta, charlie_org, groene_hart, gww, alice, bob, charlie, do
         for user, status in rows:
             Attendance.objects.create(meeting=meeting, user=user, status=status)
     return World(trajectories=t, cases=c)
+
+
+# --- commitments and maturity (hand-computed in tests/reports/test_metrics_agreements.py) --
+#
+# Circular trajectories (with an R-ambition, whenever made, owned or joined): Alfa six
+# (T1, T2, T3, T5, T7 and the joint C1; T4 has none), Beta two (B1, B2).
+# "Manifest Groene Hart" (region GH): Alfa and Beta inkopende deelnemers, Charlie
+# (Zwolle) kennispartner; commitments "drie" (trajectories_started, 3, inkopende
+# deelnemers: Alfa met, Beta not yet) and "werkgroep" (kept by hand, all participants).
+# "Green Deal" (national): Alfa; commitment "een" (trajectories_started, 1, all: met).
+# "Manifest Zwolle" (region Zwolle): Alfa and Charlie; never in a Groene Hart scope.
+
+
+@pytest.fixture
+def agreements(world, alfa, beta, charlie_org, groene_hart, zwolle):
+    inkopend, kennis = ParticipantType.INKOPENDE_DEELNEMER, ParticipantType.KENNISPARTNER
+    started, other = Commitment.Metric.TRAJECTORIES_STARTED, Commitment.Metric.OTHER
+    made = {}
+    for slug, name, region, participants, commitments in (
+        (
+            "manifest-gh",
+            "Manifest Groene Hart",
+            groene_hart,
+            [(alfa, inkopend), (beta, inkopend), (charlie_org, kennis)],
+            [("drie", started, 3, inkopend), ("werkgroep", other, None, "")],
+        ),
+        ("green-deal", "Green Deal", None, [(alfa, kennis)], [("een", started, 1, "")]),
+        (
+            "manifest-zwolle",
+            "Manifest Zwolle",
+            zwolle,
+            [(alfa, inkopend), (charlie_org, inkopend)],
+            [("twee", started, 2, "")],
+        ),
+    ):
+        agreement = Agreement.objects.create(slug=slug, name=name, region=region)
+        for organisation, kind in participants:
+            AgreementParticipant.objects.create(
+                agreement=agreement, organisation=organisation, participant_type=kind
+            )
+        for key, metric, target, applies_to in commitments:
+            Commitment.objects.create(
+                agreement=agreement,
+                key=key,
+                description=f"Toezegging {key}",
+                metric=metric,
+                target=target,
+                applies_to=applies_to,
+                unit="trajecten" if target else "",
+            )
+        made[slug] = agreement
+    return made
+
+
+# Maturity: three basisingrediënten (tests/community/maturity_helpers.ASPECTS).
+# Alfa: rugdekking "in ontwikkeling" last year, "ingericht" this year; KPI's "geborgd"
+# this year. Beta: rugdekking "ingericht", KPI's "in ontwikkeling". Gamma (a third
+# organisation of the Groene Hart): rugdekking "niet gestart". So the region's
+# distribution shows rugdekking (3 organisations: 1 niet gestart, 2 ingericht) and hides
+# KPI's (2) and monitoren (0).
+
+
+@pytest.fixture
+def maturity_world(world, alfa, beta, groene_hart):
+    aspects = make_aspects()
+    gamma = OrganisationFactory(name="Gemeente Gamma", slug="gemeente-gamma", region=groene_hart)
+    this_year = timezone.localdate().year
+    this, last = datetime.date(this_year, 3, 1), datetime.date(this_year - 1, 5, 1)
+    rugdekking, kpis, _monitoren = aspects
+    status = OrganisationMaturity.Status
+    assess(alfa, rugdekking, status.IN_ONTWIKKELING, on=last)
+    assess(alfa, rugdekking, status.INGERICHT, on=this)
+    assess(alfa, kpis, status.GEBORGD, on=this)
+    assess(beta, rugdekking, status.INGERICHT, on=this)
+    assess(beta, kpis, status.IN_ONTWIKKELING, on=this)
+    assess(gamma, rugdekking, status.NIET_GESTART, on=this)
+    return aspects

@@ -494,3 +494,62 @@ def test_a_real_worker_makes_a_report_end_to_end(
     assert run.status == ReportRun.Status.KLAAR, run.error
     assert run.file.read()[:5] == b"%PDF-"
     assert [m.to for m in mailoutbox] == [[dora.email]]
+
+
+# --- commitments, maturity and the map in the PDF --------------------------------------
+
+
+@pytest.fixture
+def mapped_region(agreements, maturity_world, alfa, beta):
+    """Alfa and Beta as two municipalities of the drawing (Alphen aan den Rijn, Gouda)."""
+    alfa.cbs_code, beta.cbs_code = "GM0484", "GM0513"
+    alfa.save()
+    beta.save()
+
+
+def test_the_region_pdf_holds_the_map_commitments_and_maturity_tagged_with_fonts_embedded(
+    mapped_region, dora, groene_hart, tmp_path
+):
+    run = _request(dora, groene_hart)
+    services.report_make(run_id=run.pk)
+    run.refresh_from_db()
+    data = run.file.read()
+    (tmp_path / "regio.pdf").write_bytes(data)
+
+    info = _run("pdfinfo", data=data)
+    assert "Tagged:          yes" in info
+    assert _catalog_language(data) == b"nl"
+    fonts = _run("pdffonts", data=data).splitlines()[2:]
+    assert all(" yes " in line and "Portal-Sans" in line for line in fonts), fonts
+    text = _text(data)
+    flat = " ".join(text.split())
+    for heading in ("Kaart van de regio", "Toezeggingen uit afspraken", "Volwassenheid per"):
+        assert text.count(heading) >= 2, heading  # in the contents and as a section
+    # The map's table: every municipality of the drawing, ours with their figure.
+    assert "Alphen aan den Rijn" in flat
+    assert "Gemeente Alfa" in flat
+    assert "Tabel: Kaart: Trajecten in de periode per gemeente" in flat
+    # Commitments: the agreements of the region and the national one, not Zwolle's.
+    assert "Manifest Groene Hart: Toezegging drie" in flat
+    assert "Green Deal" in flat
+    assert "Manifest Zwolle" not in flat
+    assert "handmatig bijgehouden" in flat
+    # Maturity: the anonymous distribution; the ingredient too few assessed is named
+    # only as not shown, and no organisation is named with a level.
+    assert "Bestuurlijke rugdekking" in flat
+    assert "Niet getoond" in flat
+    assert "Organisatiebrede KPI's" in flat
+    assert "Gemeente Gamma" not in flat
+    assert SECRET_SUPPLIER not in flat
+
+
+def test_an_organisation_pdf_shows_its_own_maturity_to_its_bestuurder(mapped_region, dora, alfa):
+    run = _request(dora, alfa)
+    services.report_make(run_id=run.pk)
+    run.refresh_from_db()
+    flat = " ".join(_text(run.file.read()).split())
+
+    assert "Basisingrediënten van Gemeente Alfa" in flat
+    assert "gegroeid" in flat  # rugdekking: in ontwikkeling → ingericht
+    assert "Kaart van de regio" not in flat  # an organisation has no map
+    assert "Toezegging drie" in flat

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail, signing
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
@@ -53,10 +54,10 @@ def _clock(monkeypatch, moment) -> None:
 
 
 def _share(client, run) -> str:
-    """POST "Deel-link maken" and read the link from the page."""
+    """POST "Deel-link maken", follow the redirect and read the link from the page."""
     response = client.post(reverse("reports:report_share", args=[run.pk]))
-    assert response.status_code == 200
-    soup = BeautifulSoup(response.content, "html.parser")
+    assert response.status_code == 302
+    soup = BeautifulSoup(client.get(response["Location"]).content, "html.parser")
     return soup.select_one("[data-testid=share-url]")["value"]
 
 
@@ -222,6 +223,78 @@ def test_the_same_subscription_twice_is_an_error(client, dora, groene_hart):
     soup = BeautifulSoup(response.content, "html.parser")
     assert soup.select_one("select[name=bereik] option[selected]")["value"] == data["bereik"]
     assert ReportSubscription.objects.count() == 1
+
+
+def test_the_same_subscription_sent_twice_at_once_is_an_error_not_a_crash(
+    client, dora, groene_hart, monkeypatch
+):
+    """Two submissions at once both pass the form's check; the second save meets the
+    unique constraint and gets the same Dutch message (400), not a 500."""
+    client.force_login(dora)
+    data = {"bereik": f"regio-{groene_hart.pk}", "frequentie": "maand", "taal": "nl"}
+    create = services.subscription_create
+
+    def racing(**kwargs):
+        create(**kwargs)  # the other submission, a moment earlier
+        return create(**kwargs)
+
+    monkeypatch.setattr(services, "subscription_create", racing)
+    response = client.post(reverse("reports:subscription_create"), data)
+
+    assert response.status_code == 400
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert "#id_bereik" in {a["href"] for a in soup.select("[data-testid=error-summary] a")}
+    assert soup.select_one("select[name=bereik] option[selected]")["value"] == data["bereik"]
+    assert ReportSubscription.objects.count() == 1
+
+
+def test_the_service_refuses_a_duplicate_with_a_validation_error(dora, groene_hart):
+    kwargs = {"actor": dora, "scope": Scope.of(groene_hart), "frequency": "maand", "language": "nl"}
+    services.subscription_create(**kwargs)
+    with pytest.raises(ValidationError) as error:
+        services.subscription_create(**kwargs)
+    assert error.value.code == "duplicate"
+    assert ReportSubscription.objects.count() == 1
+
+
+def test_making_a_link_redirects_so_a_refresh_does_not_post_again(run, client, dora):
+    client.force_login(dora)
+    detail = reverse("reports:report_detail", args=[run.pk])
+
+    response = client.post(reverse("reports:report_share", args=[run.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"] == detail + "#delen-titel"
+    first = client.get(detail)
+    again = client.get(detail)  # a refresh: a GET, the same link
+    links = [
+        BeautifulSoup(page.content, "html.parser").select_one("[data-testid=share-url]")["value"]
+        for page in (first, again)
+    ]
+    assert links[0] == links[1]
+    assert "no-store" in first["Cache-Control"]
+    assert client.get(links[0]).status_code == 200
+
+
+def test_the_link_of_this_session_is_not_shown_to_another_reader(run, client, dora, bob):
+    client.force_login(dora)
+    client.post(reverse("reports:report_share", args=[run.pk]))
+    client.force_login(bob)  # another session
+    page = BeautifulSoup(
+        client.get(reverse("reports:report_detail", args=[run.pk])).content, "html.parser"
+    )
+    assert page.select_one("[data-testid=share-url]") is None
+
+
+def test_an_expired_link_is_no_longer_shown_on_the_page(run, client, dora, monkeypatch):
+    client.force_login(dora)
+    client.post(reverse("reports:report_share", args=[run.pk]))
+    later = timezone.now() + timedelta(days=8)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    page = BeautifulSoup(
+        client.get(reverse("reports:report_detail", args=[run.pk])).content, "html.parser"
+    )
+    assert page.select_one("[data-testid=share-url]") is None
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
