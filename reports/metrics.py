@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +37,8 @@ from community.models import (
     Themegroup,
     ThemegroupMembership,
 )
-from procurement.models import KpiExample, KpiMeasurement, Phase, RLevel, Trajectory
+from procurement import reference, summaries
+from procurement.models import KpiDaySummary, KpiMeasurement, RLevel, Trajectory
 
 # --- scope and period -------------------------------------------------------------------
 
@@ -100,21 +101,12 @@ class Scope:
     # The rows of each app that belong to the scope, as querysets (not yet evaluated).
 
     def trajectories(self):
-        qs = Trajectory.objects.order_by()
-        if self.kind == self.ORGANISATION:
-            # Owned and joined as one UNION of two index lookups: an OR of the owner and
-            # a subquery hides from the planner how few rows the scope has, and at
-            # 100,000 trajectories it then scans whole tables for one organisation.
-            owned = Trajectory.objects.filter(organisation=self.obj).values("pk")
-            joined = Trajectory.participating_organisations.through.objects.filter(
-                organisation=self.obj
-            ).values("trajectory")
-            return qs.filter(pk__in=owned.union(joined))
-        if self.kind == self.THEMEGROUP:
-            return qs.filter(themegroup=self.obj)
-        if self.kind == self.REGION:
-            return qs.filter(organisation__region=self.obj)
-        return qs
+        """As the KPI summary counts them (`procurement.summaries.trajectories_of`): of
+        an organisation those it owns or takes part in, of a region those its
+        organisations own, of a themegroup those in it; on the platform all."""
+        if self.kind == self.PLATFORM:
+            return Trajectory.objects.order_by()
+        return summaries.trajectories_of(self.kind, self.obj.pk)
 
     def cases(self):
         qs = Case.objects.order_by()
@@ -227,7 +219,8 @@ class PhaseFigure:
 
 def trajectories_by_phase(scope: Scope, period: Period, reader=None) -> PhaseFigure:
     """How many trajectories stand in each phase, split by status (lopend, afgerond,
-    gestopt); a row "Nog geen fase" for those not started. Two queries."""
+    gestopt); a row "Nog geen fase" for those not started. One query (the phases are
+    the cached reference data)."""
     statuses = list(Trajectory.Status.choices)
     counts = {
         (row["current_phase__number"], row["status"]): row["n"]
@@ -242,7 +235,7 @@ def trajectories_by_phase(scope: Scope, period: Period, reader=None) -> PhaseFig
             name=str(phase),
             counts={value: counts.get((phase.number, value), 0) for value, _label in statuses},
         )
-        for phase in Phase.objects.order_by("number")
+        for phase in reference.reference().phases
     ]
     unphased = {value: counts.get((None, value), 0) for value, _label in statuses}
     if any(unphased.values()):
@@ -273,29 +266,37 @@ class RLadderFigure:
 
 def r_ladder(scope: Scope, period: Period, reader=None) -> RLadderFigure:
     """The distribution of R-ambition and R-achieved over R0–R9, with how many aimed at
-    the highest rungs (R0–R2). One query of conditional aggregates."""
+    the highest rungs (R0–R2). One query: the trajectories counted per pair of ambition
+    and achieved level (at most 11 × 11 rows), added up here."""
     levels = list(RLevel.choices)
-    aggregates = {}
-    for level, _label in levels:
-        aggregates[f"t{level}"] = Count("pk", filter=Q(r_level_target_id=level))
-        aggregates[f"a{level}"] = Count("pk", filter=Q(r_level_achieved_id=level))
-    result = _trajectories_of_period(scope, period).aggregate(
-        total=Count("pk"),
-        with_target=Count("pk", filter=Q(r_level_target__isnull=False)),
-        aimed_high=Count("pk", filter=Q(r_level_target_id__lte=HIGHEST_R)),
-        achieved_high=Count("pk", filter=Q(r_level_achieved_id__lte=HIGHEST_R)),
-        met=Count("pk", filter=Q(r_level_achieved_id__lte=F("r_level_target_id"))),
-        **aggregates,
+    target = dict.fromkeys((level for level, _label in levels), 0)
+    achieved = dict(target)
+    total = with_target = aimed_high = achieved_high = met = 0
+    pairs = (
+        _trajectories_of_period(scope, period)
+        .values_list("r_level_target_id", "r_level_achieved_id")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    for aimed, reached, n in pairs:
+        total += n
+        if aimed is not None:
+            with_target += n
+            target[aimed] = target.get(aimed, 0) + n
+            aimed_high += n if aimed <= HIGHEST_R else 0
+        if reached is not None:
+            achieved[reached] = achieved.get(reached, 0) + n
+            achieved_high += n if reached <= HIGHEST_R else 0
+            met += n if aimed is not None and reached <= aimed else 0
     return RLadderFigure(
         levels=[(level, str(label)) for level, label in levels],
-        target={level: result[f"t{level}"] for level, _label in levels},
-        achieved={level: result[f"a{level}"] for level, _label in levels},
-        total=result["total"],
-        with_target=result["with_target"],
-        aimed_high=result["aimed_high"],
-        achieved_high=result["achieved_high"],
-        met=result["met"],
+        target={level: target[level] for level, _label in levels},
+        achieved={level: achieved[level] for level, _label in levels},
+        total=total,
+        with_target=with_target,
+        aimed_high=aimed_high,
+        achieved_high=achieved_high,
+        met=met,
     )
 
 
@@ -315,10 +316,40 @@ def kpi_progress(scope: Scope, period: Period, reader=None) -> list[KpiRow]:
     """KPI progress against target per growth-model period (the measurement's label,
     e.g. "Contractjaar 1"): of the measurements overlapping the period that have a
     target, how many have an actual and how many meet the target (higher or lower is
-    better, as the KPI says). One query."""
-    better = Q(kpi__direction=KpiExample.Direction.HOGER, actual__gte=F("target")) | Q(
-        kpi__direction=KpiExample.Direction.LAGER, actual__lte=F("target")
+    better, as the KPI says). One query, over the scope's KPI summary
+    (`procurement.models.KpiDaySummary`: a row per label and day, however many
+    measurements there are); on the platform, over the measurements themselves."""
+    if scope.kind == Scope.PLATFORM:
+        return kpi_progress_measured(scope, period)
+    ended_before = Q(day__lt=period.start)
+    rows = (
+        KpiDaySummary.objects.filter(
+            scope_kind=scope.kind, scope_id=scope.obj.pk, day__lte=period.end
+        )
+        .values("label")
+        .annotate(
+            measurements=Sum("starting") - Sum("ending", filter=ended_before, default=0),
+            measured=Sum("starting_measured")
+            - Sum("ending_measured", filter=ended_before, default=0),
+            met=Sum("starting_met") - Sum("ending_met", filter=ended_before, default=0),
+        )
+        .filter(measurements__gt=0)
+        .order_by("label")
     )
+    return [
+        KpiRow(
+            label=row["label"],
+            measurements=row["measurements"],
+            measured=row["measured"],
+            met=row["met"],
+        )
+        for row in rows
+    ]
+
+
+def kpi_progress_measured(scope: Scope, period: Period, reader=None) -> list[KpiRow]:
+    """`kpi_progress` counted over the measurements themselves: what the summary must
+    equal (the tests hold them side by side). One query."""
     rows = (
         KpiMeasurement.objects.filter(
             kpi__trajectory__in=scope.trajectories().values("pk"),
@@ -330,7 +361,7 @@ def kpi_progress(scope: Scope, period: Period, reader=None) -> list[KpiRow]:
         .annotate(
             measurements=Count("pk"),
             measured=Count("pk", filter=Q(actual__isnull=False)),
-            met=Count("pk", filter=Q(actual__isnull=False) & better),
+            met=Count("pk", filter=summaries.MET),
         )
         .order_by("label")
     )

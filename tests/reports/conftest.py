@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from community.models import Attendance, Meeting, ThemegroupMembership
+from procurement import summaries
 from procurement.models import Kpi, KpiExample, KpiMeasurement, Phase, Trajectory
 from reports.metrics import Period
 from tests.cases.factories import CaseFactory
@@ -159,4 +160,7 @@ def world(db, alfa, beta, charlie_org, groene_hart, gww, alice, bob, charlie, do
         )
         for user, status in rows:
             Attendance.objects.create(meeting=meeting, user=user, status=status)
+    # The measurements above are made directly, not through the services that queue the
+    # KPI summary's refresh: make it as the nightly rebuild would.
+    summaries.rebuild()
     return World(trajectories=t, cases=c)

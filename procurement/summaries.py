@@ -1,0 +1,204 @@
+"""The KPI summary the dashboards read (`KpiDaySummary`): which trajectories belong to a
+scope, how a scope's summary is made again, and the refresh queued after every write.
+
+The writes that change it (a measurement recorded, a KPI added, a trajectory moved to
+another themegroup or joint tender) go through `procurement.services`, which calls
+`refresh_on_commit` with the scopes the trajectory belongs to (before and after the
+change); once the transaction commits, one Celery task (`kpi_summaries_refresh`) makes
+those scopes' rows again. Making a scope's rows is idempotent (delete and insert under a
+lock on the scope's row), so a redelivered or doubled task does no harm. Whatever
+changes data outside the services (the admin, an organisation moved to another region)
+is caught by `rebuild`, which celery beat runs every night and `manage.py
+kpi_summaries_rebuild` runs on demand.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from celery import shared_task
+from django.db import transaction
+from django.db.models import Count, F, Q
+
+from community.models import Organisation, Region, Themegroup
+from procurement.models import KpiDaySummary, KpiExample, KpiMeasurement, SummaryScope, Trajectory
+
+# A scope as the task receives it: (kind, id), JSON-friendly.
+ScopeKey = tuple[str, int]
+
+OWNERS = {
+    SummaryScope.ORGANISATIE: Organisation,
+    SummaryScope.REGIO: Region,
+    SummaryScope.THEMAGROEP: Themegroup,
+}
+
+# A measurement meets its target when its actual is on the good side (as the KPI says).
+MET = Q(actual__isnull=False) & (
+    Q(kpi__direction=KpiExample.Direction.HOGER, actual__gte=F("target"))
+    | Q(kpi__direction=KpiExample.Direction.LAGER, actual__lte=F("target"))
+)
+
+
+def trajectories_of(kind: str, pk: int):
+    """The trajectories of a scope, unevaluated: of an organisation those it owns and the
+    joint tenders it takes part in (one UNION of two index lookups: an OR of the owner
+    and a subquery hides from the planner how few rows there are); of a region those
+    owned by its organisations; of a themegroup those in it. `reports.metrics.Scope`
+    asks this too, so the dashboards and the summary count the same trajectories."""
+    queryset = Trajectory.objects.order_by()
+    if kind == SummaryScope.ORGANISATIE:
+        owned = Trajectory.objects.filter(organisation=pk).values("pk")
+        joined = Trajectory.participating_organisations.through.objects.filter(
+            organisation=pk
+        ).values("trajectory")
+        return queryset.filter(pk__in=owned.union(joined))
+    if kind == SummaryScope.REGIO:
+        return queryset.filter(organisation__region=pk)
+    if kind == SummaryScope.THEMAGROEP:
+        return queryset.filter(themegroup=pk)
+    raise ValueError(f"No summary is kept for {kind!r}.")
+
+
+def scopes_of(trajectory_ids: Iterable[int]) -> set[ScopeKey]:
+    """Every scope the trajectories count in now: owner, participants, the owner's
+    region and the themegroup. Two queries."""
+    ids = list(trajectory_ids)
+    scopes: set[ScopeKey] = set()
+    rows = Trajectory.objects.filter(pk__in=ids).values_list(
+        "organisation_id", "organisation__region_id", "themegroup_id"
+    )
+    for organisation, region, themegroup in rows:
+        scopes.add((SummaryScope.ORGANISATIE.value, organisation))
+        if region is not None:
+            scopes.add((SummaryScope.REGIO.value, region))
+        if themegroup is not None:
+            scopes.add((SummaryScope.THEMAGROEP.value, themegroup))
+    joined = Trajectory.participating_organisations.through.objects.filter(
+        trajectory__in=ids
+    ).values_list("organisation_id", flat=True)
+    scopes.update((SummaryScope.ORGANISATIE.value, organisation) for organisation in joined)
+    return scopes
+
+
+def _counts(measurements, day: str) -> dict:
+    return {
+        (row["label"], row[day]): (row["n"], row["measured"], row["met"])
+        for row in measurements.values("label", day)
+        .annotate(
+            n=Count("pk"),
+            measured=Count("pk", filter=Q(actual__isnull=False)),
+            met=Count("pk", filter=MET),
+        )
+        .order_by()
+    }
+
+
+def summary_rows(kind: str, pk: int) -> list[KpiDaySummary]:
+    """The rows of one scope, made from its measurements with a target. Two queries."""
+    measurements = KpiMeasurement.objects.filter(
+        kpi__trajectory__in=trajectories_of(kind, pk).values("pk"), target__isnull=False
+    )
+    rows: dict[tuple[str, object], list[int]] = defaultdict(lambda: [0] * 6)
+    for key, counts in _counts(measurements, "period_start").items():
+        rows[key][0:3] = counts
+    for key, counts in _counts(measurements, "period_end").items():
+        rows[key][3:6] = counts
+    return [
+        KpiDaySummary(
+            scope_kind=kind,
+            scope_id=pk,
+            label=label,
+            day=day,
+            starting=counts[0],
+            starting_measured=counts[1],
+            starting_met=counts[2],
+            ending=counts[3],
+            ending_measured=counts[4],
+            ending_met=counts[5],
+        )
+        for (label, day), counts in rows.items()
+    ]
+
+
+@transaction.atomic
+def refresh(scopes: Iterable[ScopeKey]) -> int:
+    """Make the rows of these scopes again from their measurements (a scope that no
+    longer exists loses its rows). Each scope's row is locked first, so two refreshes of
+    one scope at once take turns instead of both inserting. Returns the rows written."""
+    written = 0
+    for kind, pk in sorted({(str(kind), int(pk)) for kind, pk in scopes}):
+        owner = OWNERS[SummaryScope(kind)]
+        exists = owner.objects.select_for_update().filter(pk=pk).exists()
+        KpiDaySummary.objects.filter(scope_kind=kind, scope_id=pk).delete()
+        if exists:
+            written += len(KpiDaySummary.objects.bulk_create(summary_rows(kind, pk)))
+    return written
+
+
+def all_scopes() -> set[ScopeKey]:
+    """Every scope with a trajectory that has a KPI measurement with a target."""
+    measured = Trajectory.objects.filter(kpis__measurements__target__isnull=False).values("pk")
+    return scopes_of(measured.distinct().values_list("pk", flat=True))
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Every row again, in one transaction (readers see the old rows until it commits).
+    Returns the rows written."""
+    KpiDaySummary.objects.all().delete()
+    return refresh(all_scopes())
+
+
+# --- the refresh after a write -------------------------------------------------------------
+
+
+@shared_task(name="procurement.tasks.kpi_summaries_refresh")
+def kpi_summaries_refresh(scopes: list[list]) -> int:
+    """Make the KPI summary of these scopes ([kind, id] pairs) again. Safe to run twice or
+    to be redelivered. Returns the rows written."""
+    return refresh((kind, pk) for kind, pk in scopes)
+
+
+@shared_task(name="procurement.tasks.kpi_summaries_rebuild")
+def kpi_summaries_rebuild() -> int:
+    """The whole KPI summary again (celery beat, every night): catches what changed
+    outside the services. Returns the rows written."""
+    return rebuild()
+
+
+def refresh_on_commit(*, trajectories: Iterable[int] = (), scopes: Iterable[ScopeKey] = ()):
+    """Queue one refresh once the current transaction commits: of the scopes the
+    `trajectories` count in then, and of `scopes` (those they counted in before a
+    move). Several writes in one transaction (a KPI import of hundreds of rows) queue a
+    single task: they add to the one callback the transaction holds, which a rollback
+    drops with everything it gathered."""
+    connection = transaction.get_connection()
+    pending = next(
+        (
+            func
+            for _ids, func, _robust in connection.run_on_commit
+            if isinstance(func, _Refresh) and not func.done
+        ),
+        None,
+    )
+    fresh = pending is None
+    if fresh:
+        pending = _Refresh()
+    pending.scopes.update((str(kind), int(pk)) for kind, pk in scopes)
+    pending.trajectories.update(int(pk) for pk in trajectories)
+    if fresh:  # outside a transaction this runs at once, so only after gathering
+        transaction.on_commit(pending, robust=True)
+
+
+class _Refresh:
+    """The callback a transaction holds: what to refresh once it commits."""
+
+    def __init__(self):
+        self.scopes: set[ScopeKey] = set()
+        self.trajectories: set[int] = set()
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        scopes = self.scopes | scopes_of(self.trajectories)
+        if scopes:
+            kpi_summaries_refresh.delay([list(scope) for scope in sorted(scopes)])
