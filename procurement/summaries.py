@@ -16,11 +16,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from celery import shared_task
-from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db import connection, transaction
+from django.db.models import F, Q
 
 from community.models import Organisation, Region, Themegroup
-from procurement.models import KpiDaySummary, KpiExample, KpiMeasurement, SummaryScope, Trajectory
+from procurement.models import (
+    Kpi,
+    KpiDaySummary,
+    KpiExample,
+    KpiMeasurement,
+    SummaryScope,
+    Trajectory,
+)
 
 # A scope as the task receives it: (kind, id), JSON-friendly.
 ScopeKey = tuple[str, int]
@@ -79,44 +86,66 @@ def scopes_of(trajectory_ids: Iterable[int]) -> set[ScopeKey]:
     return scopes
 
 
-def _counts(measurements, day: str) -> dict:
-    return {
-        (row["label"], row[day]): (row["n"], row["measured"], row["met"])
-        for row in measurements.values("label", day)
-        .annotate(
-            n=Count("pk"),
-            measured=Count("pk", filter=Q(actual__isnull=False)),
-            met=Count("pk", filter=MET),
+def _members(kind: str, ids: list[int] | None):
+    """(t_id, s_id): every trajectory of the scopes of one kind (`ids`, or all) with its
+    scope, as `trajectories_of` counts them."""
+    trajectories = Trajectory.objects.order_by()
+    if kind == SummaryScope.ORGANISATIE:
+        joined = Trajectory.participating_organisations.through.objects.order_by()
+        if ids is not None:
+            trajectories = trajectories.filter(organisation__in=ids)
+            joined = joined.filter(organisation__in=ids)
+        return (
+            trajectories.values(t_id=F("pk"), s_id=F("organisation_id"))
+            .union(joined.values(t_id=F("trajectory_id"), s_id=F("organisation_id")))
+            .order_by()
         )
-        .order_by()
-    }
-
-
-def summary_rows(kind: str, pk: int) -> list[KpiDaySummary]:
-    """The rows of one scope, made from its measurements with a target. Two queries."""
-    measurements = KpiMeasurement.objects.filter(
-        kpi__trajectory__in=trajectories_of(kind, pk).values("pk"), target__isnull=False
+    column = "organisation__region_id" if kind == SummaryScope.REGIO else "themegroup_id"
+    trajectories = trajectories.filter(
+        **({f"{column}__in": ids} if ids is not None else {f"{column}__isnull": False})
     )
-    rows: dict[tuple[str, object], list[int]] = defaultdict(lambda: [0] * 6)
-    for key, counts in _counts(measurements, "period_start").items():
-        rows[key][0:3] = counts
-    for key, counts in _counts(measurements, "period_end").items():
-        rows[key][3:6] = counts
-    return [
-        KpiDaySummary(
-            scope_kind=kind,
-            scope_id=pk,
-            label=label,
-            day=day,
-            starting=counts[0],
-            starting_measured=counts[1],
-            starting_met=counts[2],
-            ending=counts[3],
-            ending_measured=counts[4],
-            ending_met=counts[5],
+    return trajectories.values(t_id=F("pk"), s_id=F(column))
+
+
+def _fill(kind: str, ids: list[int] | None = None) -> int:
+    """Insert the rows of the scopes of one kind (`ids`, or all) in one statement: the
+    measurements with a target of their trajectories, counted per scope, label and the
+    day they start and the day they end. Rows of these scopes must be gone first.
+    Returns the rows written."""
+    if ids is not None and not ids:
+        return 0
+    members, params = _members(kind, ids).query.sql_with_params()
+    kpi, measurement = Kpi._meta.db_table, KpiMeasurement._meta.db_table
+    summary = KpiDaySummary._meta.db_table
+    hoger, lager = KpiExample.Direction.HOGER.value, KpiExample.Direction.LAGER.value
+    sql = f"""
+        WITH members AS ({members}),
+        measured AS (
+            SELECT s.s_id AS scope_id, m.label, m.period_start, m.period_end,
+                CASE WHEN m.actual IS NULL THEN 0 ELSE 1 END AS measured,
+                CASE WHEN m.actual IS NOT NULL AND (
+                    (k.direction = %s AND m.actual >= m.target)
+                    OR (k.direction = %s AND m.actual <= m.target)
+                ) THEN 1 ELSE 0 END AS met
+            FROM members s
+            JOIN {kpi} k ON k.trajectory_id = s.t_id
+            JOIN {measurement} m ON m.kpi_id = k.id
+            WHERE m.target IS NOT NULL
+        ),
+        edges AS (
+            SELECT scope_id, label, period_start AS day, 1 AS s, measured AS sm, met AS sme,
+                0 AS e, 0 AS em, 0 AS eme FROM measured
+            UNION ALL
+            SELECT scope_id, label, period_end, 0, 0, 0, 1, measured, met FROM measured
         )
-        for (label, day), counts in rows.items()
-    ]
+        INSERT INTO {summary} (scope_kind, scope_id, label, day, starting, starting_measured,
+            starting_met, ending, ending_measured, ending_met)
+        SELECT %s, scope_id, label, day, SUM(s), SUM(sm), SUM(sme), SUM(e), SUM(em), SUM(eme)
+        FROM edges GROUP BY scope_id, label, day
+    """  # noqa: S608 (table names from the models; values are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, hoger, lager, kind])
+        return cursor.rowcount
 
 
 @transaction.atomic
@@ -124,28 +153,29 @@ def refresh(scopes: Iterable[ScopeKey]) -> int:
     """Make the rows of these scopes again from their measurements (a scope that no
     longer exists loses its rows). Each scope's row is locked first, so two refreshes of
     one scope at once take turns instead of both inserting. Returns the rows written."""
-    written = 0
+    by_kind: dict[str, list[int]] = defaultdict(list)
     for kind, pk in sorted({(str(kind), int(pk)) for kind, pk in scopes}):
+        by_kind[SummaryScope(kind).value].append(pk)
+    written = 0
+    for kind, ids in by_kind.items():
         owner = OWNERS[SummaryScope(kind)]
-        exists = owner.objects.select_for_update().filter(pk=pk).exists()
-        KpiDaySummary.objects.filter(scope_kind=kind, scope_id=pk).delete()
-        if exists:
-            written += len(KpiDaySummary.objects.bulk_create(summary_rows(kind, pk)))
+        existing = list(
+            owner.objects.select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        KpiDaySummary.objects.filter(scope_kind=kind, scope_id__in=ids).delete()
+        written += _fill(kind, existing)
     return written
-
-
-def all_scopes() -> set[ScopeKey]:
-    """Every scope with a trajectory that has a KPI measurement with a target."""
-    measured = Trajectory.objects.filter(kpis__measurements__target__isnull=False).values("pk")
-    return scopes_of(measured.distinct().values_list("pk", flat=True))
 
 
 @transaction.atomic
 def rebuild() -> int:
-    """Every row again, in one transaction (readers see the old rows until it commits).
-    Returns the rows written."""
+    """Every row again, in one transaction (readers see the old rows until it commits):
+    one statement per kind of scope. Returns the rows written."""
     KpiDaySummary.objects.all().delete()
-    return refresh(all_scopes())
+    return sum(_fill(kind.value) for kind in SummaryScope)
 
 
 # --- the refresh after a write -------------------------------------------------------------
