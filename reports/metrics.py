@@ -18,11 +18,13 @@ entry in `FIGURES`, which is what dashboards and reports iterate over.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +39,7 @@ from community.models import (
     Themegroup,
     ThemegroupMembership,
 )
+from procurement import permissions as procurement_permissions
 from procurement import reference, summaries
 from procurement.models import KpiDaySummary, KpiMeasurement, RLevel, Trajectory
 
@@ -188,6 +191,29 @@ def _trajectories_of_period(scope: Scope, period: Period):
     )
 
 
+# Inside `figures`: the tallies of trajectories already counted for this request.
+_tallies: ContextVar[dict | None] = ContextVar("reports_metrics_tallies", default=None)
+
+
+def _tally(scope: Scope, period: Period) -> list[tuple]:
+    """The trajectories of the period counted per (phase id, status, R-ambition,
+    R-achieved): a few hundred rows at most, from which the phase and R-ladder figures
+    are added up. Read once per `figures` call (never kept between requests)."""
+    tallies = _tallies.get()
+    key = (scope.kind, scope.obj.pk if scope.obj is not None else None, period)
+    if tallies is not None and key in tallies:
+        return tallies[key]
+    rows = list(
+        _trajectories_of_period(scope, period)
+        .values_list("current_phase_id", "status", "r_level_target_id", "r_level_achieved_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    if tallies is not None:
+        tallies[key] = rows
+    return rows
+
+
 # --- the figures ------------------------------------------------------------------------
 
 
@@ -219,23 +245,21 @@ class PhaseFigure:
 
 def trajectories_by_phase(scope: Scope, period: Period, reader=None) -> PhaseFigure:
     """How many trajectories stand in each phase, split by status (lopend, afgerond,
-    gestopt); a row "Nog geen fase" for those not started. One query (the phases are
-    the cached reference data)."""
+    gestopt); a row "Nog geen fase" for those not started. One query, shared with
+    `r_ladder` inside `figures` (the phases are the cached reference data)."""
     statuses = list(Trajectory.Status.choices)
-    counts = {
-        (row["current_phase__number"], row["status"]): row["n"]
-        for row in _trajectories_of_period(scope, period)
-        .values("current_phase__number", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
+    phases = reference.reference().phases
+    number_of = {phase.pk: phase.number for phase in phases}
+    counts: dict[tuple[int | None, str], int] = defaultdict(int)
+    for phase_id, status, _aimed, _reached, n in _tally(scope, period):
+        counts[(number_of.get(phase_id), status)] += n
     rows = [
         PhaseRow(
             number=phase.number,
             name=str(phase),
             counts={value: counts.get((phase.number, value), 0) for value, _label in statuses},
         )
-        for phase in reference.reference().phases
+        for phase in phases
     ]
     unphased = {value: counts.get((None, value), 0) for value, _label in statuses}
     if any(unphased.values()):
@@ -266,19 +290,13 @@ class RLadderFigure:
 
 def r_ladder(scope: Scope, period: Period, reader=None) -> RLadderFigure:
     """The distribution of R-ambition and R-achieved over R0–R9, with how many aimed at
-    the highest rungs (R0–R2). One query: the trajectories counted per pair of ambition
-    and achieved level (at most 11 × 11 rows), added up here."""
+    the highest rungs (R0–R2). One query, shared with `trajectories_by_phase` inside
+    `figures`, added up here."""
     levels = list(RLevel.choices)
     target = dict.fromkeys((level for level, _label in levels), 0)
     achieved = dict(target)
     total = with_target = aimed_high = achieved_high = met = 0
-    pairs = (
-        _trajectories_of_period(scope, period)
-        .values_list("r_level_target_id", "r_level_achieved_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for aimed, reached, n in pairs:
+    for _phase, _status, aimed, reached, n in _tally(scope, period):
         total += n
         if aimed is not None:
             with_target += n
@@ -473,7 +491,9 @@ HIGHLIGHTS = 5
 
 def highlights(scope: Scope, period: Period, reader=None) -> Highlights:
     """The latest trajectories completed in the period and the latest cases made public
-    in it. A trajectory the reader may not see is counted, not named. Three queries."""
+    in it. A trajectory the reader may not see is counted, not named (as
+    `procurement.permissions.can_see_trajectory` decides, from the organisation read
+    with it and its prefetched participants). Three queries."""
     completed = list(
         scope.trajectories()
         .filter(
@@ -487,25 +507,22 @@ def highlights(scope: Scope, period: Period, reader=None) -> Highlights:
             "title",
             "closed_on",
             "organisation__name",
+            "organisation__region_id",
             "current_phase__name",
             "current_phase__number",
         )
+        .prefetch_related(
+            Prefetch("participating_organisations", queryset=Organisation.objects.only("pk"))
+        )
         .order_by("-closed_on", "-pk")[:HIGHLIGHTS]
     )
-    visible = set()
-    if reader is not None and reader.is_authenticated and completed:
-        visible = set(
-            Trajectory.objects.visible_to(reader)
-            .filter(pk__in=[t.pk for t in completed])
-            .values_list("pk", flat=True)
-        )
     items = []
     for trajectory in completed:
         item = Highlight(
             closed_on=trajectory.closed_on,
             phase=str(trajectory.current_phase) if trajectory.current_phase_id else "",
         )
-        if trajectory.pk in visible:
+        if reader is not None and procurement_permissions.can_see_trajectory(reader, trajectory):
             item.title = trajectory.title
             item.organisation = trajectory.organisation.name
             item.url = trajectory.get_absolute_url()
@@ -611,5 +628,10 @@ FIGURES: list[tuple[str, Callable]] = [
 
 
 def figures(scope: Scope, period: Period, reader) -> dict:
-    """Every figure of `FIGURES` for this scope, period and reader."""
-    return {name: function(scope, period, reader) for name, function in FIGURES}
+    """Every figure of `FIGURES` for this scope, period and reader (the figures that
+    count the same trajectories share one query)."""
+    token = _tallies.set({})
+    try:
+        return {name: function(scope, period, reader) for name, function in FIGURES}
+    finally:
+        _tallies.reset(token)
