@@ -49,8 +49,9 @@ def trajectories_of(kind: str, pk: int):
     """The trajectories of a scope, unevaluated: of an organisation those it owns and the
     joint tenders it takes part in (one UNION of two index lookups: an OR of the owner
     and a subquery hides from the planner how few rows there are); of a region those
-    owned by its organisations; of a themegroup those in it. `reports.metrics.Scope`
-    asks this too, so the dashboards and the summary count the same trajectories."""
+    owned by its organisations (their ids are read here, one query); of a themegroup
+    those in it. `reports.metrics.Scope` asks this too, so the dashboards and the
+    summary count the same trajectories."""
     queryset = Trajectory.objects.order_by()
     if kind == SummaryScope.ORGANISATIE:
         owned = Trajectory.objects.filter(organisation=pk).values("pk")
@@ -59,7 +60,10 @@ def trajectories_of(kind: str, pk: int):
         ).values("trajectory")
         return queryset.filter(pk__in=owned.union(joined))
     if kind == SummaryScope.REGIO:
-        return queryset.filter(organisation__region=pk)
+        # The region's organisations read first as a short list of ids: a join on the
+        # region makes PostgreSQL scan every trajectory of every region.
+        organisations = Organisation.objects.filter(region=pk).values_list("pk", flat=True)
+        return queryset.filter(organisation__in=list(organisations))
     if kind == SummaryScope.THEMAGROEP:
         return queryset.filter(themegroup=pk)
     raise ValueError(f"No summary is kept for {kind!r}.")

@@ -27,6 +27,7 @@ from django.db import models
 from django.db.models import Count, Prefetch, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
@@ -106,7 +107,12 @@ class Scope:
     def trajectories(self):
         """As the KPI summary counts them (`procurement.summaries.trajectories_of`): of
         an organisation those it owns or takes part in, of a region those its
-        organisations own, of a themegroup those in it; on the platform all."""
+        organisations own, of a themegroup those in it; on the platform all. Made once
+        per Scope (a request's), as a region's reads its organisations' ids."""
+        return self._trajectories
+
+    @cached_property
+    def _trajectories(self):
         if self.kind == self.PLATFORM:
             return Trajectory.objects.order_by()
         return summaries.trajectories_of(self.kind, self.obj.pk)
