@@ -1,12 +1,13 @@
 """The KPI summary the dashboards read (`KpiDaySummary`): which trajectories belong to a
 scope, how a scope's summary is made again, and the refresh queued after every write.
 
-The writes that change it (a measurement recorded, a KPI added, a trajectory moved to
+The writes that change it (a measurement recorded or imported, a trajectory moved to
 another themegroup or joint tender) go through `procurement.services`, which calls
-`refresh_on_commit` with the scopes the trajectory belongs to (before and after the
-change); once the transaction commits, one Celery task (`kpi_summaries_refresh`) makes
-those scopes' rows again. Making a scope's rows is idempotent (delete and insert under a
-lock on the scope's row), so a redelivered or doubled task does no harm. Whatever
+`refresh_on_commit` with the trajectory (and the scopes it counted in before a move);
+once the transaction commits, one Celery task (`kpi_summaries_refresh`) makes those
+scopes' rows again. Making a scope's rows is idempotent (delete and insert under a lock
+on the scope's row, which a rebuild takes too), so a redelivered or doubled task does
+no harm. Whatever
 changes data outside the services (the admin, an organisation moved to another region)
 is caught by `rebuild`, which celery beat runs every night and `manage.py
 kpi_summaries_rebuild` runs on demand.
@@ -177,7 +178,10 @@ def refresh(scopes: Iterable[ScopeKey]) -> int:
 @transaction.atomic
 def rebuild() -> int:
     """Every row again, in one transaction (readers see the old rows until it commits):
-    one statement per kind of scope. Returns the rows written."""
+    one statement per kind of scope, with every scope's row locked so that a refresh
+    waits for it instead of inserting rows it also makes. Returns the rows written."""
+    for kind in SummaryScope:  # as refresh locks them: kind by kind, by id
+        list(OWNERS[kind].objects.select_for_update().order_by("pk").values_list("pk"))
     KpiDaySummary.objects.all().delete()
     return sum(_fill(kind.value) for kind in SummaryScope)
 

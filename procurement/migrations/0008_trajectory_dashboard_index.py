@@ -5,16 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('community', '0013_organisation_region_group'),
-        ('procurement', '0007_kpi_day_summary'),
+        ("community", "0013_organisation_region_group"),
+        ("procurement", "0007_kpi_day_summary"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='trajectory',
-            index=models.Index(fields=['organisation', 'created_at', 'closed_on', 'status', 'current_phase', 'r_level_target', 'r_level_achieved'], name='procurement_traj_dashboard'),
+            model_name="trajectory",
+            index=models.Index(
+                fields=[
+                    "organisation",
+                    "created_at",
+                    "closed_on",
+                    "status",
+                    "current_phase",
+                    "r_level_target",
+                    "r_level_achieved",
+                ],
+                name="procurement_traj_dashboard",
+            ),
         ),
     ]
