@@ -178,6 +178,12 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 60.0},
     # A safety net for the case list's facet index (cases.facets), kept by every change.
     "cases-facets-rebuild": {"task": "cases.tasks.facets_rebuild", "schedule": 60.0 * 60},
+    # The same for the dashboards' KPI summary (procurement.summaries), kept by every
+    # write through the services; this catches the admin and moved organisations.
+    "procurement-kpi-summaries-rebuild": {
+        "task": "procurement.tasks.kpi_summaries_rebuild",
+        "schedule": 60.0 * 60 * 24,
+    },
 }
 
 # --- Identity (django-allauth) ---------------------------------------------------------

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from community.models import Organisation, ProductCategory, Themegroup, User
 from kit import uploads
-from procurement import mails, permissions
+from procurement import mails, permissions, summaries
 from procurement.models import (
     GuidingQuestion,
     Kpi,
@@ -169,6 +169,9 @@ def trajectory_update(*, actor: User, trajectory: Trajectory, **fields) -> Traje
     if unknown:
         raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}")
     participating = fields.pop("participating_organisations", None)
+    # Moved to another themegroup or joint tender: its KPIs count in other scopes now.
+    moves = participating is not None or "themegroup" in fields
+    before = summaries.scopes_of([trajectory.pk]) if moves else set()
     for name, value in fields.items():
         if isinstance(value, str):
             value = value.strip()
@@ -178,6 +181,8 @@ def trajectory_update(*, actor: User, trajectory: Trajectory, **fields) -> Traje
         trajectory.participating_organisations.set(
             [o for o in participating if o.pk != trajectory.organisation_id]
         )
+    if moves:
+        summaries.refresh_on_commit(trajectories=[trajectory.pk], scopes=before)
     return trajectory
 
 
@@ -542,6 +547,7 @@ def kpi_measurement_record(
     measurement.actual = actual
     measurement.full_clean()
     measurement.save()
+    summaries.refresh_on_commit(trajectories=[kpi.trajectory_id])
     return measurement
 
 

@@ -6,6 +6,7 @@ from smtplib import SMTPException
 from celery import shared_task
 
 from procurement import mails, services
+from procurement.summaries import kpi_summaries_rebuild, kpi_summaries_refresh
 
 
 @shared_task(name="procurement.tasks.trajectory_reminders_send")
@@ -27,3 +28,13 @@ def phase_reminder_mail(reminder_id: int) -> int:
     """Mail one recorded reminder to the trajectory's team; retried with back-off while
     the mail server is unreachable. Returns the number of messages sent."""
     return mails.phase_reminder_send(reminder_id=reminder_id)
+
+
+# The KPI summary's refresh after a write and its nightly rebuild live with the summary
+# (procurement.summaries); named here so that the worker's autodiscovery registers them.
+__all__ = [
+    "kpi_summaries_rebuild",
+    "kpi_summaries_refresh",
+    "phase_reminder_mail",
+    "trajectory_reminders_send",
+]

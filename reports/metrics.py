@@ -18,14 +18,17 @@ entry in `FIGURES`, which is what dashboards and reports iterate over.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, Prefetch, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
@@ -42,7 +45,9 @@ from community.models import (
     Themegroup,
     ThemegroupMembership,
 )
-from procurement.models import KpiExample, KpiMeasurement, Phase, RLevel, Trajectory
+from procurement import permissions as procurement_permissions
+from procurement import reference, summaries
+from procurement.models import KpiDaySummary, KpiMeasurement, RLevel, Trajectory
 
 # --- scope and period -------------------------------------------------------------------
 
@@ -105,21 +110,17 @@ class Scope:
     # The rows of each app that belong to the scope, as querysets (not yet evaluated).
 
     def trajectories(self):
-        qs = Trajectory.objects.order_by()
-        if self.kind == self.ORGANISATION:
-            # Owned and joined as one UNION of two index lookups: an OR of the owner and
-            # a subquery hides from the planner how few rows the scope has, and at
-            # 100,000 trajectories it then scans whole tables for one organisation.
-            owned = Trajectory.objects.filter(organisation=self.obj).values("pk")
-            joined = Trajectory.participating_organisations.through.objects.filter(
-                organisation=self.obj
-            ).values("trajectory")
-            return qs.filter(pk__in=owned.union(joined))
-        if self.kind == self.THEMEGROUP:
-            return qs.filter(themegroup=self.obj)
-        if self.kind == self.REGION:
-            return qs.filter(organisation__region=self.obj)
-        return qs
+        """As the KPI summary counts them (`procurement.summaries.trajectories_of`): of
+        an organisation those it owns or takes part in, of a region those its
+        organisations own, of a themegroup those in it; on the platform all. Made once
+        per Scope (a request's), as a region's reads its organisations' ids."""
+        return self._trajectories
+
+    @cached_property
+    def _trajectories(self):
+        if self.kind == self.PLATFORM:
+            return Trajectory.objects.order_by()
+        return summaries.trajectories_of(self.kind, self.obj.pk)
 
     def cases(self):
         qs = Case.objects.order_by()
@@ -201,6 +202,29 @@ def _trajectories_of_period(scope: Scope, period: Period):
     )
 
 
+# Inside `figures`: the tallies of trajectories already counted for this request.
+_tallies: ContextVar[dict | None] = ContextVar("reports_metrics_tallies", default=None)
+
+
+def _tally(scope: Scope, period: Period) -> list[tuple]:
+    """The trajectories of the period counted per (phase id, status, R-ambition,
+    R-achieved): a few hundred rows at most, from which the phase and R-ladder figures
+    are added up. Read once per `figures` call (never kept between requests)."""
+    tallies = _tallies.get()
+    key = (scope.kind, scope.obj.pk if scope.obj is not None else None, period)
+    if tallies is not None and key in tallies:
+        return tallies[key]
+    rows = list(
+        _trajectories_of_period(scope, period)
+        .values_list("current_phase_id", "status", "r_level_target_id", "r_level_achieved_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    if tallies is not None:
+        tallies[key] = rows
+    return rows
+
+
 # --- the figures ------------------------------------------------------------------------
 
 
@@ -232,22 +256,21 @@ class PhaseFigure:
 
 def trajectories_by_phase(scope: Scope, period: Period, reader=None) -> PhaseFigure:
     """How many trajectories stand in each phase, split by status (lopend, afgerond,
-    gestopt); a row "Nog geen fase" for those not started. Two queries."""
+    gestopt); a row "Nog geen fase" for those not started. One query, shared with
+    `r_ladder` inside `figures` (the phases are the cached reference data)."""
     statuses = list(Trajectory.Status.choices)
-    counts = {
-        (row["current_phase__number"], row["status"]): row["n"]
-        for row in _trajectories_of_period(scope, period)
-        .values("current_phase__number", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
+    phases = reference.reference().phases
+    number_of = {phase.pk: phase.number for phase in phases}
+    counts: dict[tuple[int | None, str], int] = defaultdict(int)
+    for phase_id, status, _aimed, _reached, n in _tally(scope, period):
+        counts[(number_of.get(phase_id), status)] += n
     rows = [
         PhaseRow(
             number=phase.number,
             name=str(phase),
             counts={value: counts.get((phase.number, value), 0) for value, _label in statuses},
         )
-        for phase in Phase.objects.order_by("number")
+        for phase in phases
     ]
     unphased = {value: counts.get((None, value), 0) for value, _label in statuses}
     if any(unphased.values()):
@@ -278,29 +301,31 @@ class RLadderFigure:
 
 def r_ladder(scope: Scope, period: Period, reader=None) -> RLadderFigure:
     """The distribution of R-ambition and R-achieved over R0–R9, with how many aimed at
-    the highest rungs (R0–R2). One query of conditional aggregates."""
+    the highest rungs (R0–R2). One query, shared with `trajectories_by_phase` inside
+    `figures`, added up here."""
     levels = list(RLevel.choices)
-    aggregates = {}
-    for level, _label in levels:
-        aggregates[f"t{level}"] = Count("pk", filter=Q(r_level_target_id=level))
-        aggregates[f"a{level}"] = Count("pk", filter=Q(r_level_achieved_id=level))
-    result = _trajectories_of_period(scope, period).aggregate(
-        total=Count("pk"),
-        with_target=Count("pk", filter=Q(r_level_target__isnull=False)),
-        aimed_high=Count("pk", filter=Q(r_level_target_id__lte=HIGHEST_R)),
-        achieved_high=Count("pk", filter=Q(r_level_achieved_id__lte=HIGHEST_R)),
-        met=Count("pk", filter=Q(r_level_achieved_id__lte=F("r_level_target_id"))),
-        **aggregates,
-    )
+    target = dict.fromkeys((level for level, _label in levels), 0)
+    achieved = dict(target)
+    total = with_target = aimed_high = achieved_high = met = 0
+    for _phase, _status, aimed, reached, n in _tally(scope, period):
+        total += n
+        if aimed is not None:
+            with_target += n
+            target[aimed] = target.get(aimed, 0) + n
+            aimed_high += n if aimed <= HIGHEST_R else 0
+        if reached is not None:
+            achieved[reached] = achieved.get(reached, 0) + n
+            achieved_high += n if reached <= HIGHEST_R else 0
+            met += n if aimed is not None and reached <= aimed else 0
     return RLadderFigure(
         levels=[(level, str(label)) for level, label in levels],
-        target={level: result[f"t{level}"] for level, _label in levels},
-        achieved={level: result[f"a{level}"] for level, _label in levels},
-        total=result["total"],
-        with_target=result["with_target"],
-        aimed_high=result["aimed_high"],
-        achieved_high=result["achieved_high"],
-        met=result["met"],
+        target={level: target[level] for level, _label in levels},
+        achieved={level: achieved[level] for level, _label in levels},
+        total=total,
+        with_target=with_target,
+        aimed_high=aimed_high,
+        achieved_high=achieved_high,
+        met=met,
     )
 
 
@@ -320,10 +345,40 @@ def kpi_progress(scope: Scope, period: Period, reader=None) -> list[KpiRow]:
     """KPI progress against target per growth-model period (the measurement's label,
     e.g. "Contractjaar 1"): of the measurements overlapping the period that have a
     target, how many have an actual and how many meet the target (higher or lower is
-    better, as the KPI says). One query."""
-    better = Q(kpi__direction=KpiExample.Direction.HOGER, actual__gte=F("target")) | Q(
-        kpi__direction=KpiExample.Direction.LAGER, actual__lte=F("target")
+    better, as the KPI says). One query, over the scope's KPI summary
+    (`procurement.models.KpiDaySummary`: a row per label and day, however many
+    measurements there are); on the platform, over the measurements themselves."""
+    if scope.kind == Scope.PLATFORM:
+        return kpi_progress_measured(scope, period)
+    ended_before = Q(day__lt=period.start)
+    rows = (
+        KpiDaySummary.objects.filter(
+            scope_kind=scope.kind, scope_id=scope.obj.pk, day__lte=period.end
+        )
+        .values("label")
+        .annotate(
+            measurements=Sum("starting") - Sum("ending", filter=ended_before, default=0),
+            measured=Sum("starting_measured")
+            - Sum("ending_measured", filter=ended_before, default=0),
+            met=Sum("starting_met") - Sum("ending_met", filter=ended_before, default=0),
+        )
+        .filter(measurements__gt=0)
+        .order_by("label")
     )
+    return [
+        KpiRow(
+            label=row["label"],
+            measurements=row["measurements"],
+            measured=row["measured"],
+            met=row["met"],
+        )
+        for row in rows
+    ]
+
+
+def kpi_progress_measured(scope: Scope, period: Period, reader=None) -> list[KpiRow]:
+    """`kpi_progress` counted over the measurements themselves: what the summary must
+    equal (the tests hold them side by side). One query."""
     rows = (
         KpiMeasurement.objects.filter(
             kpi__trajectory__in=scope.trajectories().values("pk"),
@@ -335,7 +390,7 @@ def kpi_progress(scope: Scope, period: Period, reader=None) -> list[KpiRow]:
         .annotate(
             measurements=Count("pk"),
             measured=Count("pk", filter=Q(actual__isnull=False)),
-            met=Count("pk", filter=Q(actual__isnull=False) & better),
+            met=Count("pk", filter=summaries.MET),
         )
         .order_by("label")
     )
@@ -447,7 +502,9 @@ HIGHLIGHTS = 5
 
 def highlights(scope: Scope, period: Period, reader=None) -> Highlights:
     """The latest trajectories completed in the period and the latest cases made public
-    in it. A trajectory the reader may not see is counted, not named. Three queries."""
+    in it. A trajectory the reader may not see is counted, not named (as
+    `procurement.permissions.can_see_trajectory` decides, from the organisation read
+    with it and its prefetched participants). Three queries."""
     completed = list(
         scope.trajectories()
         .filter(
@@ -461,25 +518,22 @@ def highlights(scope: Scope, period: Period, reader=None) -> Highlights:
             "title",
             "closed_on",
             "organisation__name",
+            "organisation__region_id",
             "current_phase__name",
             "current_phase__number",
         )
+        .prefetch_related(
+            Prefetch("participating_organisations", queryset=Organisation.objects.only("pk"))
+        )
         .order_by("-closed_on", "-pk")[:HIGHLIGHTS]
     )
-    visible = set()
-    if reader is not None and reader.is_authenticated and completed:
-        visible = set(
-            Trajectory.objects.visible_to(reader)
-            .filter(pk__in=[t.pk for t in completed])
-            .values_list("pk", flat=True)
-        )
     items = []
     for trajectory in completed:
         item = Highlight(
             closed_on=trajectory.closed_on,
             phase=str(trajectory.current_phase) if trajectory.current_phase_id else "",
         )
-        if trajectory.pk in visible:
+        if reader is not None and procurement_permissions.can_see_trajectory(reader, trajectory):
             item.title = trajectory.title
             item.organisation = trajectory.organisation.name
             item.url = trajectory.get_absolute_url()
@@ -776,5 +830,10 @@ FIGURES: list[tuple[str, Callable]] = [
 
 
 def figures(scope: Scope, period: Period, reader) -> dict:
-    """Every figure of `FIGURES` for this scope, period and reader."""
-    return {name: function(scope, period, reader) for name, function in FIGURES}
+    """Every figure of `FIGURES` for this scope, period and reader (the figures that
+    count the same trajectories share one query)."""
+    token = _tallies.set({})
+    try:
+        return {name: function(scope, period, reader) for name, function in FIGURES}
+    finally:
+        _tallies.reset(token)

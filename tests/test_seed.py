@@ -1,5 +1,6 @@
 """The seed command: idempotent, complete against the sources, every item cited."""
 
+import datetime
 from collections import Counter
 
 import pytest
@@ -24,7 +25,15 @@ from community.models import (
     User,
 )
 from procurement import commitments
-from procurement.models import EuThreshold, GuidingQuestion, KpiExample, Phase, RStrategy
+from procurement.models import (
+    EuThreshold,
+    GuidingQuestion,
+    KpiDaySummary,
+    KpiExample,
+    Phase,
+    RStrategy,
+)
+from reports import metrics
 from reports.models import ReportRun, ReportSubscription
 
 # Obstacle dimensions per NAMI case as the Inspiratiekit names them (document 002).
@@ -465,3 +474,14 @@ def test_demo_meetings_show_every_part_of_a_themegroups_meetings(demo):
     linked = Meeting.objects.filter(actions__trajectory_link__isnull=False).distinct()
     assert linked.count() >= 3
     assert {h.history_user.email for h in Meeting.history.all()} == {"coordinator@demo.example"}
+
+
+def test_the_demo_leaves_the_dashboards_kpi_summary_filled(demo):
+    region = Region.objects.get(slug="groene-hart")
+    scope = metrics.Scope.of(region)
+    period = metrics.Period(datetime.date(2000, 1, 1), datetime.date(2040, 12, 31))
+
+    assert KpiDaySummary.objects.filter(scope_kind="regio", scope_id=region.pk).exists()
+    rows = metrics.kpi_progress(scope, period)
+    assert rows
+    assert rows == metrics.kpi_progress_measured(scope, period)

@@ -6,6 +6,7 @@ thresholds. The models live in modules by subject; import them from
 from .actions import ActionTrajectory
 from .guidance import GuidingQuestion, KpiExample, Phase, PhaseGuidance
 from .ladder import PBL_TO_RVO, R_LEVEL_NAMES, RLevel, RStrategy
+from .summaries import KpiDaySummary, SummaryScope
 from .thresholds import EuThreshold, threshold_for
 from .trajectories import (
     TENDERNED_ID,
@@ -33,6 +34,7 @@ __all__ = [
     "EuThreshold",
     "GuidingQuestion",
     "Kpi",
+    "KpiDaySummary",
     "KpiExample",
     "KpiMeasurement",
     "Phase",
@@ -45,6 +47,7 @@ __all__ = [
     "RLevel",
     "RStrategy",
     "SpecialMethod",
+    "SummaryScope",
     "TeamMember",
     "Trajectory",
     "TrajectoryDocument",

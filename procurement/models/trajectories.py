@@ -260,6 +260,20 @@ class Trajectory(models.Model):
             models.Index(fields=["title", "id"], name="procurement_trajectory_title"),
             # The year facet of the list (contract_start__year is a range on it).
             models.Index(fields=["contract_start"], name="procurement_traj_contract"),
+            # The dashboards' figures of an organisation or region over a period
+            # (reports.metrics): read from this index alone, not from the table.
+            models.Index(
+                fields=[
+                    "organisation",
+                    "created_at",
+                    "closed_on",
+                    "status",
+                    "current_phase",
+                    "r_level_target",
+                    "r_level_achieved",
+                ],
+                name="procurement_traj_dashboard",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

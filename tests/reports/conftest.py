@@ -26,6 +26,7 @@ from community.models import (
     ParticipantType,
     ThemegroupMembership,
 )
+from procurement import summaries
 from procurement.models import Kpi, KpiExample, KpiMeasurement, Phase, Trajectory
 from reports.metrics import Period
 from tests.cases.factories import CaseFactory
@@ -169,6 +170,9 @@ def world(db, alfa, beta, charlie_org, groene_hart, gww, alice, bob, charlie, do
         )
         for user, status in rows:
             Attendance.objects.create(meeting=meeting, user=user, status=status)
+    # The measurements above are made directly, not through the services that queue the
+    # KPI summary's refresh: make it as the nightly rebuild would.
+    summaries.rebuild()
     return World(trajectories=t, cases=c)
 
 

@@ -42,6 +42,7 @@ from community.models import (
 )
 from community.seeding import product_category
 from procurement import services as procurement_services
+from procurement import summaries as procurement_summaries
 from procurement.models import (
     GuidingQuestion,
     Kpi,
@@ -111,6 +112,9 @@ class Command(BaseCommand):
         self._themegroups(people["themegroups"], actor=self._user(people["actor"]))
         self._digests(people.get("digests", []))
         self._trajectories(_yaml("trajectories.yaml")["trajectories"])
+        # The services queue the dashboards' KPI summary after each write; made here too,
+        # so the demo shows it also when no worker runs yet.
+        procurement_summaries.rebuild()
         self._maturity(_yaml("maturity.yaml"))
         self._meetings(_yaml("meetings.yaml"))
         self._agreements(_yaml("agreements.yaml"))
