@@ -123,6 +123,21 @@ def is_themegroup_member(user, themegroup) -> bool:
     }
 
 
+def sees_all_meetings(user, themegroup) -> bool:
+    """Does the user see every meeting of this group (`Meeting.objects.visible_to`
+    without its guest part)? Staff, an active member of an organisation in the group's
+    region, and the group's members and coordinators do; a guest sees only the meetings
+    they are invited to. Answered from what the request already read, so a page of a
+    group the reader may open needs no scope subquery for its meetings."""
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_staff
+        or themegroup.region_id in region_ids(user)
+        or is_themegroup_member(user, themegroup)
+    )
+
+
 def can_manage_themegroup(user, themegroup) -> bool:
     """Staff, or a coordinator of this themegroup: manages its members, invitations,
     meetings, actions, documents and announcements. Coordinators of other groups get

@@ -101,6 +101,13 @@ def render_detail(request, themegroup, status=200, **bound):
     is_member = permissions.is_themegroup_member(user, themegroup)
     can_manage = permissions.can_manage_themegroup(user, themegroup)
     places = list(places_of(themegroup))
+    # Names and labels put together once here rather than per row in the template.
+    role_labels = {role: str(label) for role, label in ThemegroupMembership.Role.choices}
+    for place in places:
+        place.role_label = role_labels.get(place.role, place.role)
+        place.organisation_names = ", ".join(
+            membership.organisation.name for membership in place.user.active_memberships
+        )
     context = {
         "themegroup": themegroup,
         "role": permissions.themegroup_role(user, themegroup),
@@ -111,7 +118,9 @@ def render_detail(request, themegroup, status=200, **bound):
         "coordinators": [p for p in places if p.role == ThemegroupMembership.Role.COORDINATOR],
         "places": places if is_member else [],
         "member_count": sum(p.role != ThemegroupMembership.Role.GAST for p in places),
-        "learning_goals": list(LearningGoal.objects.filter(themegroup=themegroup)),
+        "learning_goals": list(
+            LearningGoal.objects.filter(themegroup=themegroup).order_by("created_at", "id")
+        ),
         "sections": extensions.call("themegroup_sections", user, themegroup),
         "action_error": bound.get("action_error"),
         # Upcoming and past meetings and the open actions: the meeting pages' part.
