@@ -270,6 +270,59 @@ def document_download(request, region_slug, slug, pk):
     return response
 
 
+def _confirmed(request) -> bool:
+    """Was the deletion confirmed on its confirmation page? The button on the group's
+    page posts without it and gets that page (no JavaScript needed)."""
+    return request.POST.get("bevestigd") == "ja"
+
+
+def _delete_confirmation(request, themegroup, *, title, kind, anchor):
+    return render(
+        request,
+        "community/themegroup_item_delete.html",
+        {
+            "themegroup": themegroup,
+            "title": title,
+            "kind": kind,
+            "back_url": f"{themegroup.get_absolute_url()}#{anchor}",
+        },
+    )
+
+
+@require_POST
+def announcement_delete(request, region_slug, slug, pk):
+    """A coordinator (or staff) takes an announcement of their group off its page, after
+    confirming; others who see the group get 403, another group's announcement 404."""
+    themegroup = managed_themegroup(request, region_slug, slug)
+    announcement = get_object_or_404(ThemegroupAnnouncement, themegroup=themegroup, pk=pk)
+    if not _confirmed(request):
+        return _delete_confirmation(
+            request,
+            themegroup,
+            title=announcement.title,
+            kind=_("mededeling"),
+            anchor="mededelingen",
+        )
+    services.themegroup_announcement_delete(actor=request.user, announcement=announcement)
+    messages.success(request, _("De mededeling is verwijderd."))
+    return _back(themegroup, "mededelingen")
+
+
+@require_POST
+def document_delete(request, region_slug, slug, pk):
+    """A coordinator (or staff) stops sharing a document of their group, after
+    confirming; its file is removed too."""
+    themegroup = managed_themegroup(request, region_slug, slug)
+    document = get_object_or_404(ThemegroupDocument, themegroup=themegroup, pk=pk)
+    if not _confirmed(request):
+        return _delete_confirmation(
+            request, themegroup, title=document.title, kind=_("document"), anchor="documenten"
+        )
+    services.themegroup_document_delete(actor=request.user, document=document)
+    messages.success(request, _("Het document is verwijderd."))
+    return _back(themegroup, "documenten")
+
+
 @require_POST
 def learning_goal_create(request, region_slug, slug):
     themegroup = managed_themegroup(request, region_slug, slug)
