@@ -123,12 +123,12 @@ def is_themegroup_member(user, themegroup) -> bool:
     }
 
 
-def sees_all_meetings(user, themegroup) -> bool:
-    """Does the user see every meeting of this group (`Meeting.objects.visible_to`
-    without its guest part)? Staff, an active member of an organisation in the group's
-    region, and the group's members and coordinators do; a guest sees only the meetings
-    they are invited to. Answered from what the request already read, so a page of a
-    group the reader may open needs no scope subquery for its meetings."""
+def can_see_themegroup(user, themegroup) -> bool:
+    """May the user open the group's page (as `Themegroup.objects.visible_to`)? Staff;
+    an active member of an organisation in the group's region; the group's members and
+    coordinators while they are linked (a guest sees only the meetings they are invited
+    to). Answered from what the request reads anyway (`_memberships`,
+    `themegroup_roles`), so looking a group up needs no scope subquery."""
     if not user.is_authenticated:
         return False
     return (
@@ -136,6 +136,12 @@ def sees_all_meetings(user, themegroup) -> bool:
         or themegroup.region_id in region_ids(user)
         or is_themegroup_member(user, themegroup)
     )
+
+
+def sees_all_meetings(user, themegroup) -> bool:
+    """Does the user see every meeting of this group (`Meeting.objects.visible_to`
+    without its part for invited guests)? Whoever may open the group's page does."""
+    return can_see_themegroup(user, themegroup)
 
 
 def can_manage_themegroup(user, themegroup) -> bool:

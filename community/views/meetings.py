@@ -45,17 +45,34 @@ REGISTRATION_ANSWERS = (
 
 
 def _themegroup(request, region_slug, slug) -> Themegroup:
-    queryset = Themegroup.objects.visible_to(request.user).select_related("region")
-    return get_object_or_404(queryset, region__slug=region_slug, slug=slug)
+    """The group if the reader may open it (`permissions.can_see_themegroup`), else 404."""
+    themegroup = get_object_or_404(
+        Themegroup.objects.select_related("region"), region__slug=region_slug, slug=slug
+    )
+    if not permissions.can_see_themegroup(request.user, themegroup):
+        raise Http404
+    return themegroup
 
 
 def _meeting(request, region_slug, slug, pk) -> Meeting:
-    queryset = Meeting.objects.visible_to(request.user).select_related(
-        "themegroup", "themegroup__region"
+    """The meeting if the reader may see it (the rule of `Meeting.objects.visible_to`):
+    whoever sees the whole group, or a linked person invited to it (a guest). Else 404."""
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("themegroup__region"),
+        pk=pk,
+        themegroup__region__slug=region_slug,
+        themegroup__slug=slug,
     )
-    return get_object_or_404(
-        queryset, pk=pk, themegroup__region__slug=region_slug, themegroup__slug=slug
-    )
+    user = request.user
+    if not (
+        permissions.sees_all_meetings(user, meeting.themegroup)
+        or (
+            permissions.is_linked(user)
+            and Attendance.objects.filter(meeting=meeting, user=user).exists()
+        )
+    ):
+        raise Http404
+    return meeting
 
 
 def _managed(request, region_slug, slug, pk) -> Meeting:

@@ -38,12 +38,14 @@ ROLE_ORDER = Case(
 
 
 def visible_themegroup(request, region_slug, slug) -> Themegroup:
-    """The group if the reader may open it (`Themegroup.objects.visible_to`), else 404."""
-    return get_object_or_404(
-        Themegroup.objects.visible_to(request.user).select_related("region"),
-        region__slug=region_slug,
-        slug=slug,
+    """The group if the reader may open it (`permissions.can_see_themegroup`, the rule
+    of `Themegroup.objects.visible_to` without its subqueries), else 404."""
+    themegroup = get_object_or_404(
+        Themegroup.objects.select_related("region"), region__slug=region_slug, slug=slug
     )
+    if not permissions.can_see_themegroup(request.user, themegroup):
+        raise Http404
+    return themegroup
 
 
 def managed_themegroup(request, region_slug, slug) -> Themegroup:
