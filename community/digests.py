@@ -140,7 +140,11 @@ def news(themegroup_ids, start: date, end: date) -> dict[int, list[DigestItem]]:
 
 def unsubscribe_token(place: ThemegroupMembership) -> str:
     """A signed token that switches off this one digest setting, without logging in."""
-    return signing.dumps(place.pk, salt=UNSUBSCRIBE_SALT, compress=True)
+    return _token(place.pk)
+
+
+def _token(place_id: int) -> str:
+    return signing.dumps(place_id, salt=UNSUBSCRIBE_SALT, compress=True)
 
 
 def place_from_token(token: str) -> ThemegroupMembership | None:
@@ -176,20 +180,30 @@ def digests_make(today: date | None = None, *, send=None) -> int:
                 user__in=Membership.objects.active().values("user"),
             )
             .exclude(Q(user__email="") | Q(user__in=already.values("user")))
-            .select_related("themegroup__region")
             .order_by("user_id", "themegroup__name")
+            # Plain rows, not model instances: one per member and group (~20k at 10k).
+            .values_list(
+                "pk", "user_id", "themegroup_id", "themegroup__name", "themegroup__region__name"
+            )
         )
-        found = news({place.themegroup_id for place in places}, start, end)
+        found = {
+            themegroup_id: [asdict(item) for item in items]  # once per group, not per member
+            for themegroup_id, items in news(
+                {themegroup_id for _pk, _user, themegroup_id, _name, _region in places},
+                start,
+                end,
+            ).items()
+        }
         content = defaultdict(list)
-        for place in places:
-            if items := found.get(place.themegroup_id):
-                content[place.user_id].append(
+        for place_id, user_id, themegroup_id, name, region in places:
+            if items := found.get(themegroup_id):
+                content[user_id].append(
                     {
-                        "themegroup": place.themegroup_id,
-                        "name": str(place.themegroup.name),
-                        "region": str(place.themegroup.region.name),
-                        "unsubscribe": unsubscribe_token(place),
-                        "items": [asdict(item) for item in items],
+                        "themegroup": themegroup_id,
+                        "name": name,
+                        "region": region,
+                        "unsubscribe": _token(place_id),
+                        "items": items,
                     }
                 )
         with transaction.atomic():

@@ -204,7 +204,9 @@ def _claim(delivery_ids) -> list[int]:
     return free
 
 
-def _message(delivery: DigestDelivery, base: str) -> EmailMessage:
+def _message(delivery: DigestDelivery, base: str, subjects: dict) -> EmailMessage:
+    """The mail of one digest. `subjects` keeps the subject per frequency and period
+    (the same for everyone's digest of that period: rendered once per batch)."""
     groups = [
         {
             **group,
@@ -219,8 +221,11 @@ def _message(delivery: DigestDelivery, base: str) -> EmailMessage:
         "groups": groups,
         "settings_url": base + reverse("community:digest_settings"),
     }
+    key = (delivery.frequency, delivery.period_start)
+    if key not in subjects:
+        subjects[key] = render_to_string("emails/digest_subject.txt", context).strip()
     return EmailMessage(
-        subject=render_to_string("emails/digest_subject.txt", context).strip(),
+        subject=subjects[key],
         body=render_to_string("emails/digest_body.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[delivery.user.email],
@@ -239,7 +244,8 @@ def digests_send(*, delivery_ids) -> int:
     deliveries = DigestDelivery.objects.select_related("user").filter(pk__in=claimed)
     base = site_url()
     with translation.override(settings.LANGUAGE_CODE):
-        messages = [(delivery.pk, _message(delivery, base)) for delivery in deliveries]
+        subjects = {}
+        messages = [(delivery.pk, _message(delivery, base, subjects)) for delivery in deliveries]
     sent: list[int] = []
     try:
         with mailers.default as connection:

@@ -165,8 +165,10 @@ def test_the_page_shows_upcoming_and_past_meetings(client, alice, group):
 
 
 def test_the_page_reads_a_constant_number_of_queries(
-    client, bob, group, alfa, django_assert_max_num_queries
+    client, bob, group, alfa, django_assert_max_num_queries, settings, tmp_path
 ):
+    settings.MEDIA_ROOT = tmp_path
+
     def add_rows(n):
         for i in range(n):
             member = factories.UserFactory()
@@ -177,6 +179,14 @@ def test_the_page_reads_a_constant_number_of_queries(
             )
             services.learning_goal_create(actor=bob, themegroup=group, title=f"Doel {i}")
             CaseFactory(published=True, themegroup=group, organisations=[alfa])
+            services.themegroup_document_add(
+                actor=bob, themegroup=group, upload=SimpleUploadedFile("f.png", PNG), title="D"
+            )
+            for days in (-20 - i, 20 + i):  # a past and an upcoming meeting
+                meeting = factories.MeetingFactory(
+                    themegroup=group, starts_at=timezone.now() + timezone.timedelta(days=days)
+                )
+                factories.MeetingActionFactory.create_batch(3, meeting=meeting, owner=member)
 
     client.force_login(bob)
     add_rows(2)
@@ -185,7 +195,11 @@ def test_the_page_reads_a_constant_number_of_queries(
     add_rows(6)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url("themegroup_detail", group))
-    assert len(soup(response).select("[data-testid=member]")) == 10
+    page = soup(response)
+    assert len(page.select("[data-testid=member]")) == 10
+    assert len(page.select("[data-testid=document]")) == 8
+    assert len(page.select("[data-testid=open-actions] [data-testid=action]")) == 5
+    assert page.select_one("[data-testid=all-meetings]")["data-open-actions"] == "48"
 
 
 # --- the sections of procurement and cases ---------------------------------------------
