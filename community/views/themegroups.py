@@ -316,14 +316,14 @@ def _confirmed(request) -> bool:
     return request.POST.get("bevestigd") == "ja"
 
 
-def _delete_confirmation(request, themegroup, *, title, kind, anchor):
+def _delete_confirmation(request, themegroup, *, title, heading, anchor):
     return render(
         request,
         "community/themegroup_item_delete.html",
         {
             "themegroup": themegroup,
             "title": title,
-            "kind": kind,
+            "heading": heading,
             "back_url": f"{themegroup.get_absolute_url()}#{anchor}",
         },
     )
@@ -340,7 +340,7 @@ def announcement_delete(request, region_slug, slug, pk):
             request,
             themegroup,
             title=announcement.title,
-            kind=_("mededeling"),
+            heading=_("Mededeling verwijderen"),
             anchor="mededelingen",
         )
     services.themegroup_announcement_delete(actor=request.user, announcement=announcement)
@@ -356,7 +356,11 @@ def document_delete(request, region_slug, slug, pk):
     document = get_object_or_404(ThemegroupDocument, themegroup=themegroup, pk=pk)
     if not _confirmed(request):
         return _delete_confirmation(
-            request, themegroup, title=document.title, kind=_("document"), anchor="documenten"
+            request,
+            themegroup,
+            title=document.title,
+            heading=_("Document verwijderen"),
+            anchor="documenten",
         )
     services.themegroup_document_delete(actor=request.user, document=document)
     messages.success(request, _("Het document is verwijderd."))
