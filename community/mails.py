@@ -3,6 +3,7 @@ request to join, the reminder the day before a meeting and the member digest. Re
 in the portal's language and sent by community.tasks."""
 
 import email.policy
+from email.contentmanager import ContentManager, raw_data_manager, set_text_content
 from email.headerregistry import HeaderRegistry
 
 from django.conf import settings
@@ -221,6 +222,14 @@ class _ReusedHeaders(HeaderRegistry):
     def __init__(self):
         super().__init__()
         self._parsed = {}
+        self._classes = {}
+
+    def __getitem__(self, name):
+        # The e-mail package builds a new header class on every lookup; once is enough.
+        key = name.lower()
+        if (cls := self._classes.get(key)) is None:
+            cls = self._classes[key] = super().__getitem__(name)
+        return cls
 
     def __call__(self, name, value):
         if not isinstance(value, str) or name.lower() not in self.CONSTANT:
@@ -229,6 +238,23 @@ class _ReusedHeaders(HeaderRegistry):
         if (header := self._parsed.get(key)) is None:
             header = self._parsed[key] = super().__call__(name, value)
         return header
+
+
+def _set_text(msg, string, subtype="plain", charset="utf-8", cte=None, **kwargs):
+    """Text as it is (7bit, or 8bit with accents) whenever its lines fit in a mail
+    (998 octets, RFC 5322), as Django always sent it: the e-mail package otherwise
+    quotes the whole body as quoted-printable as soon as one line (a long link) passes
+    78 characters, in slow pure Python, which grew with every digest's length."""
+    if cte is None:
+        encoded = string.encode(charset)
+        if max(map(len, encoded.splitlines()), default=0) <= 998:
+            cte = "7bit" if encoded.isascii() else "8bit"
+    set_text_content(msg, string, subtype, charset, cte, **kwargs)
+
+
+_TEXT_AS_IS = ContentManager()
+_TEXT_AS_IS.get_handlers = raw_data_manager.get_handlers
+_TEXT_AS_IS.set_handlers = {**raw_data_manager.set_handlers, str: _set_text}
 
 
 class _DigestMessage(EmailMessage):
@@ -241,7 +267,9 @@ class _DigestMessage(EmailMessage):
 
     def message(self, *, policy=email.policy.default):
         if (reusing := self._policies.get(policy)) is None:
-            reusing = self._policies[policy] = policy.clone(header_factory=_ReusedHeaders())
+            reusing = self._policies[policy] = policy.clone(
+                header_factory=_ReusedHeaders(), content_manager=_TEXT_AS_IS
+            )
         return super().message(policy=reusing)
 
 

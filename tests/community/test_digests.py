@@ -212,6 +212,27 @@ def test_every_mail_has_its_own_recipient_date_and_id_with_shared_headers(
         raw = message.as_bytes()
         assert f"To: {address}\r\n".encode() in raw
         assert b'Content-Type: text/plain; charset="utf-8"' in raw
+        # The body as it is (lines up to 998 octets), not quoted-printable: the
+        # unsubscribe link, longer than 78 characters, stands in the mail unbroken.
+        assert b"Content-Transfer-Encoding: 7bit" in raw
+        body = {m.to[0]: m.body for m in mailoutbox}[address]
+        assert LINK.search(body).group(0).encode() in raw
+
+
+def test_a_digest_with_accents_goes_as_8bit_text():
+    message = mails._DigestMessage(
+        subject="Nieuw in uw themagroepen",
+        body="Beste coördinator,\n" + "https://portal.example/" + "x" * 120 + "\n",
+        from_email="portal@example.nl",
+        to=["a@example.nl"],
+        policies={},
+    )
+
+    raw = message.message(policy=email.policy.SMTP).as_bytes()
+
+    assert b"Content-Transfer-Encoding: 8bit" in raw
+    assert "Beste coördinator,\r\nhttps://portal.example/".encode() in raw
+    assert message.message().get_content() == message.body
 
 
 def test_a_digest_claimed_by_a_worker_that_died_is_not_sent_again(places, alice, mailoutbox):
