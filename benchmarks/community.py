@@ -1,6 +1,6 @@
 """The community: `python -m benchmarks community --sizes 1000,10000`
 
-Sizes are members. At 10k: 300 themegroups (one per 33 members) over the seeded
+Sizes are members. At 10k: 300 themegroups (three per 100 members) over the seeded
 regions, each member in one to three groups with a digest setting (weekly mostly), 5k
 meetings (one per two members) with an agenda, registrations and ten actions each (50k
 actions), and cases published with a themegroup in the week before the digest day. The
@@ -43,7 +43,7 @@ from community.models import (
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DIGEST_DAY = date(2026, 11, 30)  # a Monday: daily and weekly digests are due
-MEMBERS_PER_GROUP = 33
+GROUPS_PER_100_MEMBERS = 3  # the issue's 300 themegroups at 10k members
 MIN_GROUPS = 40  # enough groups in the member's region for every round to open another
 MEETINGS_PER_MEMBER = 0.5
 ACTIONS_PER_MEETING = 10
@@ -79,7 +79,7 @@ class Community(harness.Suite):
         started = time.perf_counter()
         rng = bench.rng
         count = size - self.loaded
-        wanted_groups = max(MIN_GROUPS, size // MEMBERS_PER_GROUP)
+        wanted_groups = max(MIN_GROUPS, size * GROUPS_PER_100_MEMBERS // 100)
         regions = sorted({region for _organisation, region in self.organisations})
         new_groups = [
             Themegroup(

@@ -2,27 +2,36 @@
 themegroup's and an organisation's published cases, as far as the reader may browse
 them (`Case.objects.published_for`)."""
 
+from urllib.parse import urlencode
+
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
 from community.extensions import Section
 
-CASES_SHOWN = 12
+CASES_SHOWN = 5  # the latest; the full list is the case list filtered on the group
 
 
 def themegroup_cases(user, themegroup) -> Section:
-    """The group's published cases, as far as the reader may browse them."""
-    cases = (
+    """The group's latest published cases, as far as the reader may browse them, and
+    whether there are more (one row more is read: no count); the link to all of them is
+    the case list filtered on the group."""
+    cases = list(
         Case.objects.published_for(user)
         .filter(themegroup=themegroup)
         .with_card_data()
-        .order_by("-published_at", "-pk")[:CASES_SHOWN]
+        .order_by("-published_at", "-pk")[: CASES_SHOWN + 1]
     )
     return Section(
         key="praktijkvoorbeelden",
         title=_("Praktijkvoorbeelden"),
         template="cases/_themegroup_cases.html",
-        context={"cases": list(cases)},
+        context={
+            "cases": cases[:CASES_SHOWN],
+            "more": len(cases) > CASES_SHOWN,
+            "all_url": f"{reverse('cases:case_list')}?{urlencode({'themagroep': themegroup.pk})}",
+        },
     )
 
 

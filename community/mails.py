@@ -2,6 +2,10 @@
 request to join, the reminder the day before a meeting and the member digest. Rendered
 in the portal's language and sent by community.tasks."""
 
+import email.policy
+from email.contentmanager import ContentManager, raw_data_manager, set_text_content
+from email.headerregistry import HeaderRegistry
+
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers, send_mail
 from django.db import transaction
@@ -204,26 +208,123 @@ def _claim(delivery_ids) -> list[int]:
     return free
 
 
-def _message(delivery: DigestDelivery, base: str) -> EmailMessage:
+class _ReusedHeaders(HeaderRegistry):
+    """A header factory that parses each constant header value once: the subject,
+    sender and MIME headers are the same in every digest of a batch, and parsing a
+    header (the e-mail package's header classes) was most of the time a digest's mail
+    took. Header objects are immutable strings, so sharing them between messages is
+    safe; the recipient, date and message id are parsed for each mail as before."""
+
+    CONSTANT = frozenset(
+        {"subject", "from", "mime-version", "content-type", "content-transfer-encoding"}
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._parsed = {}
+        self._classes = {}
+
+    def __getitem__(self, name):
+        # The e-mail package builds a new header class on every lookup; once is enough.
+        key = name.lower()
+        if (cls := self._classes.get(key)) is None:
+            cls = self._classes[key] = super().__getitem__(name)
+        return cls
+
+    def __call__(self, name, value):
+        if not isinstance(value, str) or name.lower() not in self.CONSTANT:
+            return super().__call__(name, value)
+        key = (name, value)
+        if (header := self._parsed.get(key)) is None:
+            header = self._parsed[key] = super().__call__(name, value)
+        return header
+
+
+def _set_text(msg, string, subtype="plain", charset="utf-8", cte=None, **kwargs):
+    """Text as it is (7bit, or 8bit with accents) whenever its lines fit in a mail
+    (998 octets, RFC 5322), as Django always sent it: the e-mail package otherwise
+    quotes the whole body as quoted-printable as soon as one line (a long link) passes
+    78 characters, in slow pure Python, which grew with every digest's length."""
+    if cte is None:
+        encoded = string.encode(charset)
+        if max(map(len, encoded.splitlines()), default=0) <= 998:
+            cte = "7bit" if encoded.isascii() else "8bit"
+    set_text_content(msg, string, subtype, charset, cte, **kwargs)
+
+
+_TEXT_AS_IS = ContentManager()
+_TEXT_AS_IS.get_handlers = raw_data_manager.get_handlers
+_TEXT_AS_IS.set_handlers = {**raw_data_manager.set_handlers, str: _set_text}
+
+
+class _DigestMessage(EmailMessage):
+    """A digest's mail, built with a policy that reuses the parsed constant headers of
+    the batch (one such policy per policy the mail backend asks for)."""
+
+    def __init__(self, *args, policies: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._policies = policies
+
+    def message(self, *, policy=email.policy.default):
+        if (reusing := self._policies.get(policy)) is None:
+            reusing = self._policies[policy] = policy.clone(
+                header_factory=_ReusedHeaders(), content_manager=_TEXT_AS_IS
+            )
+        return super().message(policy=reusing)
+
+
+class _Batch:
+    """What the digests of one batch share, rendered once: the subject per frequency and
+    period, the text of each themegroup's news per period (the same for every member of
+    the group), and the parsed constant headers."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.settings_url = base + reverse("community:digest_settings")
+        self.unsubscribe_prefix = base + reverse("community:digest_unsubscribe", args=["-"])[:-2]
+        self.subjects = {}
+        self.groups = {}
+        self.policies = {}
+
+    def subject(self, delivery: DigestDelivery) -> str:
+        key = (delivery.frequency, delivery.period_start)
+        if key not in self.subjects:
+            self.subjects[key] = render_to_string(
+                "emails/digest_subject.txt", {"delivery": delivery}
+            ).strip()
+        return self.subjects[key]
+
+    def group_text(self, delivery: DigestDelivery, group: dict) -> str:
+        key = (delivery.frequency, delivery.period_start, group["themegroup"])
+        if key not in self.groups:
+            items = [
+                dict(zip(("kind", "title", "url", "when"), item, strict=True))
+                for item in group["items"]
+            ]
+            self.groups[key] = render_to_string(
+                "emails/digest_group.txt", {"group": group, "items": items}
+            )
+        return self.groups[key]
+
+
+def _message(delivery: DigestDelivery, batch: _Batch) -> EmailMessage:
+    """The mail of one digest: the person's greeting, the shared text of each of their
+    groups with their own unsubscribe link, and the link to their settings."""
     groups = [
         {
-            **group,
-            "unsubscribe_url": base
-            + reverse("community:digest_unsubscribe", args=[group["unsubscribe"]]),
+            "name": group["name"],
+            "text": batch.group_text(delivery, group),
+            "unsubscribe_url": f"{batch.unsubscribe_prefix}{group['unsubscribe']}/",
         }
         for group in delivery.content
     ]
-    context = {
-        "user": delivery.user,
-        "delivery": delivery,
-        "groups": groups,
-        "settings_url": base + reverse("community:digest_settings"),
-    }
-    return EmailMessage(
-        subject=render_to_string("emails/digest_subject.txt", context).strip(),
+    context = {"user": delivery.user, "groups": groups, "settings_url": batch.settings_url}
+    return _DigestMessage(
+        subject=batch.subject(delivery),
         body=render_to_string("emails/digest_body.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[delivery.user.email],
+        policies=batch.policies,
     )
 
 
@@ -237,9 +338,9 @@ def digests_send(*, delivery_ids) -> int:
     if not claimed:
         return 0
     deliveries = DigestDelivery.objects.select_related("user").filter(pk__in=claimed)
-    base = site_url()
     with translation.override(settings.LANGUAGE_CODE):
-        messages = [(delivery.pk, _message(delivery, base)) for delivery in deliveries]
+        batch = _Batch(site_url())
+        messages = [(delivery.pk, _message(delivery, batch)) for delivery in deliveries]
     sent: list[int] = []
     try:
         with mailers.default as connection:

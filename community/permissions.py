@@ -123,6 +123,27 @@ def is_themegroup_member(user, themegroup) -> bool:
     }
 
 
+def can_see_themegroup(user, themegroup) -> bool:
+    """May the user open the group's page (as `Themegroup.objects.visible_to`)? Staff;
+    an active member of an organisation in the group's region; the group's members and
+    coordinators while they are linked (a guest sees only the meetings they are invited
+    to). Answered from what the request reads anyway (`_memberships`,
+    `themegroup_roles`), so looking a group up needs no scope subquery."""
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_staff
+        or themegroup.region_id in region_ids(user)
+        or is_themegroup_member(user, themegroup)
+    )
+
+
+def sees_all_meetings(user, themegroup) -> bool:
+    """Does the user see every meeting of this group (`Meeting.objects.visible_to`
+    without its part for invited guests)? Whoever may open the group's page does."""
+    return can_see_themegroup(user, themegroup)
+
+
 def can_manage_themegroup(user, themegroup) -> bool:
     """Staff, or a coordinator of this themegroup: manages its members, invitations,
     meetings, actions, documents and announcements. Coordinators of other groups get

@@ -613,6 +613,25 @@ def themegroup_document_add(
 
 
 @transaction.atomic
+def themegroup_announcement_delete(*, actor: User, announcement: ThemegroupAnnouncement) -> None:
+    """Take an announcement off the group's page (the history keeps it, with the
+    actor)."""
+    announcement._history_user = actor
+    announcement.delete()
+
+
+@transaction.atomic
+def themegroup_document_delete(*, actor: User, document: ThemegroupDocument) -> None:
+    """Stop sharing a document: its row goes (the history keeps who removed it and
+    when) and, once that is committed, its file is removed from storage, so nobody can
+    download it any more."""
+    storage, name = document.file.storage, document.file.name
+    document._history_user = actor
+    document.delete()
+    transaction.on_commit(partial(storage.delete, name), robust=True)
+
+
+@transaction.atomic
 def learning_goal_create(*, actor: User, themegroup: Themegroup, title: str) -> LearningGoal:
     """Add a learning goal to the group (status open)."""
     goal = LearningGoal(themegroup=themegroup, title=title.strip())

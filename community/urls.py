@@ -40,6 +40,16 @@ urlpatterns = [
     path(f"{GROUP}mededelingen/", themegroups.announcement_create, name="announcement_create"),
     path(f"{GROUP}documenten/", themegroups.document_add, name="document_add"),
     path(f"{GROUP}documenten/<int:pk>/", themegroups.document_download, name="document_download"),
+    path(
+        f"{GROUP}mededelingen/<int:pk>/verwijderen/",
+        themegroups.announcement_delete,
+        name="announcement_delete",
+    ),
+    path(
+        f"{GROUP}documenten/<int:pk>/verwijderen/",
+        themegroups.document_delete,
+        name="document_delete",
+    ),
     path(f"{GROUP}leerdoelen/", themegroups.learning_goal_create, name="learning_goal_create"),
     path(
         f"{GROUP}leerdoelen/<int:pk>/status/",

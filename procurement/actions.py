@@ -33,12 +33,24 @@ def trajectory_choices(user, themegroup) -> list[tuple[int, str]]:
 
 
 def linked_trajectories(user, action_ids) -> dict[int, LinkedObject]:
+    """The trajectory each of these actions follows up, where the reader may see it.
+    The links are read first (most actions have none); the reader's scope is asked only
+    for the trajectories they name."""
     ids = list(action_ids)
     if not ids:
         return {}
-    links = ActionTrajectory.objects.filter(
-        action__in=ids, trajectory__in=Trajectory.objects.visible_to(user).values("pk")
-    ).values_list("action_id", "trajectory_id", "trajectory__title")
+    links = list(
+        ActionTrajectory.objects.filter(action__in=ids).values_list(
+            "action_id", "trajectory_id", "trajectory__title"
+        )
+    )
+    if not links:
+        return {}
+    visible = set(
+        Trajectory.objects.visible_to(user)
+        .filter(pk__in={trajectory_id for _action, trajectory_id, _title in links})
+        .values_list("pk", flat=True)
+    )
     return {
         action_id: LinkedObject(
             pk=trajectory_id,
@@ -46,6 +58,7 @@ def linked_trajectories(user, action_ids) -> dict[int, LinkedObject]:
             url=Trajectory(pk=trajectory_id).get_absolute_url(),
         )
         for action_id, trajectory_id, title in links
+        if trajectory_id in visible
     }
 
 

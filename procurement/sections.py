@@ -34,6 +34,7 @@ def themegroup_trajectories(user, themegroup) -> Section:
             | Q(organisation__in=member_organisations, themegroup__sector=themegroup.sector)
         )
         .with_list_data()
+        .defer("need_description", "notes", "outcome", "lessons")
         .order_by("-updated_at", "-pk")[:TRAJECTORIES_SHOWN]
     )
     return Section(

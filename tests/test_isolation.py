@@ -1346,6 +1346,18 @@ def _group_document(world, themegroup):
     return {"pk": document.pk}, {}
 
 
+def _group_announcement(world, themegroup):
+    announcement = themegroup.announcements.first() or themegroup.announcements.create(
+        title="Let op", body="Tekst"
+    )
+    return {"pk": announcement.pk}, {"bevestigd": "ja"}
+
+
+def _group_document_deleted(world, themegroup):
+    kwargs, _data = _group_document(world, themegroup)
+    return kwargs, {"bevestigd": "ja"}
+
+
 def _group_goal(world, themegroup):
     goal = themegroup.learning_goals.first() or themegroup.learning_goals.create(title="Leren")
     return {"pk": goal.pk}, {"status": "bereikt"}
@@ -1434,7 +1446,9 @@ ROUTES.update(
         "community:announcement_create": _group_action(
             GROUP_MANAGERS, _body({"mededeling-title": "Let op", "mededeling-body": "Tekst"})
         ),
+        "community:announcement_delete": _group_action(GROUP_MANAGERS, _group_announcement),
         "community:document_add": _group_action(GROUP_MEMBERS, _upload),
+        "community:document_delete": _group_action(GROUP_MANAGERS, _group_document_deleted),
         "community:document_download": Entry(
             targets={"gww": _group_target("gww", _group_document)},
             get=downloads_group_document,

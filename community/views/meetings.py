@@ -31,6 +31,9 @@ PAST_MEETINGS = 20
 # On the themegroup page: the next and the last few meetings, the open actions due first.
 SUMMARY_MEETINGS = 3
 SUMMARY_ACTIONS = 5
+# On a meeting's page: the open actions of earlier meetings due first (all of them are on
+# the group's list of meetings).
+EARLIER_ACTIONS = 10
 REGISTRATION_ANSWERS = (
     Attendance.Status.AANWEZIG,
     Attendance.Status.MISSCHIEN,
@@ -42,17 +45,34 @@ REGISTRATION_ANSWERS = (
 
 
 def _themegroup(request, region_slug, slug) -> Themegroup:
-    queryset = Themegroup.objects.visible_to(request.user).select_related("region")
-    return get_object_or_404(queryset, region__slug=region_slug, slug=slug)
+    """The group if the reader may open it (`permissions.can_see_themegroup`), else 404."""
+    themegroup = get_object_or_404(
+        Themegroup.objects.select_related("region"), region__slug=region_slug, slug=slug
+    )
+    if not permissions.can_see_themegroup(request.user, themegroup):
+        raise Http404
+    return themegroup
 
 
 def _meeting(request, region_slug, slug, pk) -> Meeting:
-    queryset = Meeting.objects.visible_to(request.user).select_related(
-        "themegroup", "themegroup__region"
+    """The meeting if the reader may see it (the rule of `Meeting.objects.visible_to`):
+    whoever sees the whole group, or a linked person invited to it (a guest). Else 404."""
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("themegroup__region"),
+        pk=pk,
+        themegroup__region__slug=region_slug,
+        themegroup__slug=slug,
     )
-    return get_object_or_404(
-        queryset, pk=pk, themegroup__region__slug=region_slug, themegroup__slug=slug
-    )
+    user = request.user
+    if not (
+        permissions.sees_all_meetings(user, meeting.themegroup)
+        or (
+            permissions.is_linked(user)
+            and Attendance.objects.filter(meeting=meeting, user=user).exists()
+        )
+    ):
+        raise Http404
+    return meeting
 
 
 def _managed(request, region_slug, slug, pk) -> Meeting:
@@ -99,18 +119,44 @@ def _members(themegroup):
     return User.objects.filter(pk__in=places.values("user")).order_by("full_name")
 
 
+def group_meetings(user, themegroup):
+    """The group's meetings the user may see: all of them for whoever sees the whole
+    group (`permissions.sees_all_meetings`, no scope subquery to plan), else those of
+    `Meeting.objects.visible_to` (a guest: the meetings they are invited to)."""
+    if permissions.sees_all_meetings(user, themegroup):
+        return Meeting.objects.filter(themegroup=themegroup)
+    return Meeting.objects.visible_to(user).filter(themegroup=themegroup)
+
+
 def _open_actions(user, themegroup, before=None):
     """Open actions (open or bezig) of the group's meetings that the user sees (a guest
-    only those of meetings they were invited to), before `before` if given."""
-    visible = Meeting.objects.visible_to(user).filter(themegroup=themegroup)
-    actions = MeetingAction.objects.filter(meeting__in=visible.values("pk")).exclude(
-        status=MeetingAction.Status.AFGEROND
-    )
+    only those of meetings they were invited to), before `before` if given, due first.
+    Read with their owner and meeting; the meeting's group and region are the ones
+    given (so no join to them)."""
+    actions = MeetingAction.objects.filter(
+        meeting__in=group_meetings(user, themegroup).values("pk")
+    ).exclude(status=MeetingAction.Status.AFGEROND)
     if before is not None:
         actions = actions.filter(meeting__starts_at__lt=before)
-    return actions.select_related("owner", "meeting", "meeting__themegroup__region").order_by(
-        "due_on", "pk"
+    return (
+        actions.select_related("owner", "meeting")
+        .defer("meeting__minutes")
+        .order_by("due_on", "pk")
     )
+
+
+def _limited(actions, shown):
+    """The first `shown` of `actions` and how many there are in all (a count query
+    only when the list is full)."""
+    first = list(actions[:shown])
+    return first, (actions.count() if len(first) == shown else len(first))
+
+
+def _on_group(themegroup, *action_lists):
+    """Point the actions' meetings at the group already read (for their links)."""
+    for actions in action_lists:
+        for action in actions:
+            action.meeting.themegroup = themegroup
 
 
 def _with_trajectories(user, *action_lists) -> None:
@@ -132,9 +178,7 @@ def themegroup_meetings_context(user, themegroup, *, summary: bool = False) -> d
     open actions due first, with their totals and a link to this list, which shows them
     all (so the group's page stays short, and as quick with 200 actions as with 2)."""
     meetings = (
-        Meeting.objects.visible_to(user)
-        .filter(themegroup=themegroup)
-        .select_related("themegroup__region")
+        group_meetings(user, themegroup).defer("minutes").annotate(has_minutes=~Q(minutes=""))
     )
     open_actions = _open_actions(user, themegroup)
     upcoming = meetings.upcoming()
@@ -146,17 +190,17 @@ def themegroup_meetings_context(user, themegroup, *, summary: bool = False) -> d
     if summary:
         context["upcoming_meetings"] = list(upcoming[:SUMMARY_MEETINGS])
         context["past_meetings"] = list(meetings.past()[:SUMMARY_MEETINGS])
-        context["open_actions"] = list(open_actions[:SUMMARY_ACTIONS])
-        context["open_action_count"] = (
-            open_actions.count()
-            if len(context["open_actions"]) == SUMMARY_ACTIONS
-            else len(context["open_actions"])
+        context["open_actions"], context["open_action_count"] = _limited(
+            open_actions, SUMMARY_ACTIONS
         )
     else:
         context["upcoming_meetings"] = list(upcoming)
         context["past_meetings"] = list(meetings.past()[:PAST_MEETINGS])
         context["open_actions"] = list(open_actions)
         context["open_action_count"] = len(context["open_actions"])
+    for meeting in (*context["upcoming_meetings"], *context["past_meetings"]):
+        meeting.themegroup = themegroup
+    _on_group(themegroup, context["open_actions"])
     _with_trajectories(user, context["open_actions"])
     return context
 
@@ -197,7 +241,10 @@ def _render_detail(request, meeting, status=200, **bound):
         if attendance.status in counts:
             counts[attendance.status] += 1
     actions = list(meeting.actions.select_related("owner").order_by("due_on", "pk"))
-    earlier = list(_open_actions(user, themegroup, before=meeting.starts_at))
+    earlier, earlier_count = _limited(
+        _open_actions(user, themegroup, before=meeting.starts_at), EARLIER_ACTIONS
+    )
+    _on_group(themegroup, earlier)
     _with_trajectories(user, actions, earlier)
     registering = not meeting.is_past and may_register(user, meeting)
     guests = []
@@ -224,6 +271,7 @@ def _render_detail(request, meeting, status=200, **bound):
         "present": [a for a in attendances if a.attended],
         "actions": actions,
         "earlier_actions": earlier,
+        "earlier_action_count": earlier_count,
         "agenda_form": bound.get("agenda") or forms.AgendaItemForm(),
         "guest_form": bound.get("guest")
         or (forms.GuestInviteForm(guests=_guest_queryset(guests)) if guests else None),

@@ -3,6 +3,9 @@ add through `community.extensions`), and what members do there: announcements, s
 documents, learning goals, asking to join and leaving. Membership management is in
 `community.views.membership`."""
 
+from collections import defaultdict
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
@@ -38,12 +41,14 @@ ROLE_ORDER = Case(
 
 
 def visible_themegroup(request, region_slug, slug) -> Themegroup:
-    """The group if the reader may open it (`Themegroup.objects.visible_to`), else 404."""
-    return get_object_or_404(
-        Themegroup.objects.visible_to(request.user).select_related("region"),
-        region__slug=region_slug,
-        slug=slug,
+    """The group if the reader may open it (`permissions.can_see_themegroup`, the rule
+    of `Themegroup.objects.visible_to` without its subqueries), else 404."""
+    themegroup = get_object_or_404(
+        Themegroup.objects.select_related("region"), region__slug=region_slug, slug=slug
     )
+    if not permissions.can_see_themegroup(request.user, themegroup):
+        raise Http404
+    return themegroup
 
 
 def managed_themegroup(request, region_slug, slug) -> Themegroup:
@@ -70,6 +75,48 @@ def places_of(themegroup):
         .annotate(role_order=ROLE_ORDER)
         .order_by("role_order", "user__full_name", "pk")
     )
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One place in the group as its page lists it: who, their organisations, the role."""
+
+    name: str
+    email: str
+    role: str
+    role_label: str
+    organisations: str
+
+
+def member_rows(themegroup) -> list[MemberRow]:
+    """The group's places as plain rows (the page only shows them), coordinators first,
+    then members, then guests, each with the names of their active organisations: two
+    queries of plain values, whatever the number of members."""
+    places = list(
+        ThemegroupMembership.objects.filter(themegroup=themegroup)
+        .annotate(role_order=ROLE_ORDER)
+        .order_by("role_order", "user__full_name", "pk")
+        .values_list("user_id", "user__full_name", "user__email", "role")
+    )
+    organisations = defaultdict(list)
+    for user_id, name in (
+        Membership.objects.active()
+        .filter(user__in=[user_id for user_id, *_rest in places])
+        .order_by("organisation__name", "role")
+        .values_list("user_id", "organisation__name")
+    ):
+        organisations[user_id].append(name)
+    labels = {role: str(label) for role, label in ThemegroupMembership.Role.choices}
+    return [
+        MemberRow(
+            name=name,
+            email=email,
+            role=role,
+            role_label=labels.get(role, role),
+            organisations=", ".join(organisations[user_id]),
+        )
+        for user_id, name, email, role in places
+    ]
 
 
 @require_GET
@@ -100,7 +147,7 @@ def render_detail(request, themegroup, status=200, **bound):
     user = request.user
     is_member = permissions.is_themegroup_member(user, themegroup)
     can_manage = permissions.can_manage_themegroup(user, themegroup)
-    places = list(places_of(themegroup))
+    places = member_rows(themegroup)
     context = {
         "themegroup": themegroup,
         "role": permissions.themegroup_role(user, themegroup),
@@ -111,7 +158,9 @@ def render_detail(request, themegroup, status=200, **bound):
         "coordinators": [p for p in places if p.role == ThemegroupMembership.Role.COORDINATOR],
         "places": places if is_member else [],
         "member_count": sum(p.role != ThemegroupMembership.Role.GAST for p in places),
-        "learning_goals": list(LearningGoal.objects.filter(themegroup=themegroup)),
+        "learning_goals": list(
+            LearningGoal.objects.filter(themegroup=themegroup).order_by("created_at", "id")
+        ),
         "sections": extensions.call("themegroup_sections", user, themegroup),
         "action_error": bound.get("action_error"),
         # Upcoming and past meetings and the open actions: the meeting pages' part.
@@ -259,6 +308,63 @@ def document_download(request, region_slug, slug, pk):
     response["X-Content-Type-Options"] = "nosniff"
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def _confirmed(request) -> bool:
+    """Was the deletion confirmed on its confirmation page? The button on the group's
+    page posts without it and gets that page (no JavaScript needed)."""
+    return request.POST.get("bevestigd") == "ja"
+
+
+def _delete_confirmation(request, themegroup, *, title, heading, anchor):
+    return render(
+        request,
+        "community/themegroup_item_delete.html",
+        {
+            "themegroup": themegroup,
+            "title": title,
+            "heading": heading,
+            "back_url": f"{themegroup.get_absolute_url()}#{anchor}",
+        },
+    )
+
+
+@require_POST
+def announcement_delete(request, region_slug, slug, pk):
+    """A coordinator (or staff) takes an announcement of their group off its page, after
+    confirming; others who see the group get 403, another group's announcement 404."""
+    themegroup = managed_themegroup(request, region_slug, slug)
+    announcement = get_object_or_404(ThemegroupAnnouncement, themegroup=themegroup, pk=pk)
+    if not _confirmed(request):
+        return _delete_confirmation(
+            request,
+            themegroup,
+            title=announcement.title,
+            heading=_("Mededeling verwijderen"),
+            anchor="mededelingen",
+        )
+    services.themegroup_announcement_delete(actor=request.user, announcement=announcement)
+    messages.success(request, _("De mededeling is verwijderd."))
+    return _back(themegroup, "mededelingen")
+
+
+@require_POST
+def document_delete(request, region_slug, slug, pk):
+    """A coordinator (or staff) stops sharing a document of their group, after
+    confirming; its file is removed too."""
+    themegroup = managed_themegroup(request, region_slug, slug)
+    document = get_object_or_404(ThemegroupDocument, themegroup=themegroup, pk=pk)
+    if not _confirmed(request):
+        return _delete_confirmation(
+            request,
+            themegroup,
+            title=document.title,
+            heading=_("Document verwijderen"),
+            anchor="documenten",
+        )
+    services.themegroup_document_delete(actor=request.user, document=document)
+    messages.success(request, _("Het document is verwijderd."))
+    return _back(themegroup, "documenten")
 
 
 @require_POST

@@ -99,3 +99,18 @@ def test_a_coordinator_invites_a_new_member_who_signs_up_through_the_link(
     assert_accessible(page)
     nina = User.objects.get(email=NEW_EMAIL)
     assert Membership.objects.active().get(user=nina).organisation == beta
+
+
+def test_a_coordinator_deletes_an_announcement_and_a_document_after_confirming(
+    page, login_as, bob, group
+):
+    login_as(bob)
+    page.goto(group.get_absolute_url())
+    for kind in ("announcement", "document"):
+        submit(page, page.locator(f"[data-testid={kind}-delete]").first)
+        confirmation = page.locator("[data-testid=delete-confirmation]")
+        expect(confirmation).to_be_visible()
+        assert_accessible(page)
+        submit(page, confirmation)
+        expect(page.locator(f"[data-testid={kind}]")).to_have_count(0)
+        assert_accessible(page)

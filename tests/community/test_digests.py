@@ -1,6 +1,7 @@
 """The member digest: one mail per person and period for all their themegroups, only
 when something is new, at most once, and an unsubscribe link that needs no login."""
 
+import email.policy
 import importlib
 import re
 import socket
@@ -11,7 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from bs4 import BeautifulSoup
 from django.apps import apps
+from django.core import signing
 from django.db import connection
+from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
@@ -160,6 +163,78 @@ def test_a_member_without_an_active_membership_gets_no_digest(
     assert suspended.email not in {message.to[0] for message in mailoutbox}
 
 
+def test_each_groups_news_is_stored_short_and_its_text_rendered_once_per_batch(
+    run, places, alice, bob, mailoutbox
+):
+    published_case(places["gww"], MONDAY - timedelta(days=3), "Circulair asfalt")
+    published_case(places["vastgoed"], MONDAY - timedelta(days=2), "Hergebruikte kozijnen")
+    rendered = []
+
+    def count(sender, template, context, **kwargs):
+        rendered.append(template.name)
+
+    template_rendered.connect(count)
+    try:
+        assert run() == 2
+    finally:
+        template_rendered.disconnect(count)
+
+    # alice (gww and vastgoed) and bob (gww): each group's text rendered once, not per
+    # person; each person's greeting and links rendered for them.
+    assert rendered.count("emails/digest_group.txt") == 2
+    assert rendered.count("emails/digest_body.txt") == 2
+    assert rendered.count("emails/digest_subject.txt") == 1
+    for delivery in DigestDelivery.objects.all():
+        for group in delivery.content:
+            assert all(isinstance(item, list) and len(item) == 4 for item in group["items"])
+    by_person = {message.to[0]: message.body for message in mailoutbox}
+    bobs = by_person[bob.email]  # the group's text: its heading up to the unsubscribe line
+    gww_block = bobs[bobs.index("== ") : LINK.search(bobs).start()].rsplit("\n", 1)[0]
+    assert "Circulair asfalt" in gww_block
+    assert gww_block in by_person[alice.email]
+
+
+def test_every_mail_has_its_own_recipient_date_and_id_with_shared_headers(
+    run, places, alice, bob, mailoutbox
+):
+    published_case(places["gww"], MONDAY - timedelta(days=3), "Circulair asfalt")
+
+    run()
+
+    built = {message.to[0]: message.message(policy=email.policy.SMTP) for message in mailoutbox}
+    assert {address: str(message["To"]) for address, message in built.items()} == {
+        alice.email: alice.email,
+        bob.email: bob.email,
+    }
+    assert len({message["Message-ID"] for message in built.values()}) == 2
+    assert len({message["Subject"] for message in built.values()}) == 1
+    for address, message in built.items():
+        raw = message.as_bytes()
+        assert f"To: {address}\r\n".encode() in raw
+        assert b'Content-Type: text/plain; charset="utf-8"' in raw
+        # The body as it is (lines up to 998 octets), not quoted-printable: the
+        # unsubscribe link, longer than 78 characters, stands in the mail unbroken.
+        assert b"Content-Transfer-Encoding: 7bit" in raw
+        body = {m.to[0]: m.body for m in mailoutbox}[address]
+        assert LINK.search(body).group(0).encode() in raw
+
+
+def test_a_digest_with_accents_goes_as_8bit_text():
+    message = mails._DigestMessage(
+        subject="Nieuw in uw themagroepen",
+        body="Beste coördinator,\n" + "https://portal.example/" + "x" * 120 + "\n",
+        from_email="portal@example.nl",
+        to=["a@example.nl"],
+        policies={},
+    )
+
+    raw = message.message(policy=email.policy.SMTP).as_bytes()
+
+    assert b"Content-Transfer-Encoding: 8bit" in raw
+    assert "Beste coördinator,\r\nhttps://portal.example/".encode() in raw
+    assert message.message().get_content() == message.body
+
+
 def test_a_digest_claimed_by_a_worker_that_died_is_not_sent_again(places, alice, mailoutbox):
     delivery = DigestDelivery.objects.create(
         user=alice,
@@ -272,6 +347,29 @@ def test_a_forged_link_answers_404(client, places, alice, mangle):
 
     assert response.status_code == 404
     assert place.digest == ThemegroupMembership.objects.get(pk=place.pk).digest
+
+
+def test_the_token_is_the_settings_id_signed_for_this_use_only(client, places, alice):
+    place = ThemegroupMembership.objects.get(user=alice, themegroup=places["gww"])
+
+    token = digests.unsubscribe_token(place)
+
+    assert signing.Signer(salt=digests.UNSUBSCRIBE_SALT).unsign(token) == str(place.pk)
+    for elsewhere in (signing.Signer(), signing.Signer(salt="community.calendar")):
+        forged = elsewhere.sign(str(place.pk))  # a signature made for another use
+        response = client.post(reverse("community:digest_unsubscribe", args=[forged]))
+        assert response.status_code == 404
+    assert ThemegroupMembership.objects.get(pk=place.pk).digest == "wekelijks"
+
+
+def test_a_link_from_a_mail_sent_before_the_short_tokens_still_works(client, places, alice):
+    place = ThemegroupMembership.objects.get(user=alice, themegroup=places["gww"])
+    older = signing.dumps(place.pk, salt=digests.UNSUBSCRIBE_SALT, compress=True)
+
+    response = client.post(reverse("community:digest_unsubscribe", args=[older]))
+
+    assert response.status_code == 200
+    assert ThemegroupMembership.objects.get(pk=place.pk).digest == "geen"
 
 
 def test_the_link_takes_get_and_post_only(client, places, alice):

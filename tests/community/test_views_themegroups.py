@@ -165,8 +165,10 @@ def test_the_page_shows_upcoming_and_past_meetings(client, alice, group):
 
 
 def test_the_page_reads_a_constant_number_of_queries(
-    client, bob, group, alfa, django_assert_max_num_queries
+    client, bob, group, alfa, django_assert_max_num_queries, settings, tmp_path
 ):
+    settings.MEDIA_ROOT = tmp_path
+
     def add_rows(n):
         for i in range(n):
             member = factories.UserFactory()
@@ -177,6 +179,14 @@ def test_the_page_reads_a_constant_number_of_queries(
             )
             services.learning_goal_create(actor=bob, themegroup=group, title=f"Doel {i}")
             CaseFactory(published=True, themegroup=group, organisations=[alfa])
+            services.themegroup_document_add(
+                actor=bob, themegroup=group, upload=SimpleUploadedFile("f.png", PNG), title="D"
+            )
+            for days in (-20 - i, 20 + i):  # a past and an upcoming meeting
+                meeting = factories.MeetingFactory(
+                    themegroup=group, starts_at=timezone.now() + timezone.timedelta(days=days)
+                )
+                factories.MeetingActionFactory.create_batch(3, meeting=meeting, owner=member)
 
     client.force_login(bob)
     add_rows(2)
@@ -185,7 +195,11 @@ def test_the_page_reads_a_constant_number_of_queries(
     add_rows(6)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url("themegroup_detail", group))
-    assert len(soup(response).select("[data-testid=member]")) == 10
+    page = soup(response)
+    assert len(page.select("[data-testid=member]")) == 10
+    assert len(page.select("[data-testid=document]")) == 8
+    assert len(page.select("[data-testid=open-actions] [data-testid=action]")) == 5
+    assert page.select_one("[data-testid=all-meetings]")["data-open-actions"] == "48"
 
 
 # --- the sections of procurement and cases ---------------------------------------------
@@ -437,6 +451,122 @@ def test_a_document_is_not_found_through_another_groups_address(
     factories.ThemegroupMembershipFactory(themegroup=vastgoed, user=alice)
     client.force_login(alice)
     assert client.get(url("document_download", vastgoed, document.pk)).status_code == 404
+
+
+# --- deleting an announcement or a document ----------------------------------------------
+
+
+@pytest.fixture
+def announcement(bob, group):
+    return services.themegroup_announcement_create(
+        actor=bob, themegroup=group, title="Verouderd bericht", body="Tekst"
+    )
+
+
+@pytest.fixture
+def document(alice, group, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return services.themegroup_document_add(
+        actor=alice, themegroup=group, upload=SimpleUploadedFile("f.png", PNG), title="Oud verslag"
+    )
+
+
+def _confirmation(response):
+    form = soup(response).select_one("form[data-testid=delete-confirmation]")
+    assert form is not None
+    return {field["name"]: field.get("value", "") for field in form.select("input[type=hidden]")}
+
+
+def test_a_coordinator_deletes_an_announcement_after_confirming(client, bob, group, announcement):
+    client.force_login(bob)
+    page = soup(client.get(url("themegroup_detail", group)))
+    button = page.select_one("[data-testid=announcement] form[data-testid=announcement-delete]")
+    assert button["action"] == url("announcement_delete", group, announcement.pk)
+
+    asked = client.post(button["action"])  # the button on the group's page: asks first
+
+    assert asked.status_code == 200
+    fields = _confirmation(asked)
+    assert fields["bevestigd"] == "ja"
+    assert ThemegroupAnnouncement.objects.filter(pk=announcement.pk).exists()
+
+    response = client.post(button["action"], fields)
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("#mededelingen")
+    assert not ThemegroupAnnouncement.objects.exists()
+    deleted = ThemegroupAnnouncement.history.get(id=announcement.pk, history_type="-")
+    assert deleted.history_user == bob
+    assert (
+        soup(client.get(url("themegroup_detail", group))).select("[data-testid=announcement]") == []
+    )
+
+
+def test_a_coordinator_deletes_a_document_and_its_file(
+    client, bob, group, document, django_capture_on_commit_callbacks
+):
+    storage, name = document.file.storage, document.file.name
+    assert storage.exists(name)
+    client.force_login(bob)
+    page = soup(client.get(url("themegroup_detail", group)))
+    button = page.select_one("[data-testid=document] form[data-testid=document-delete]")
+    assert button["action"] == url("document_delete", group, document.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(button["action"], _confirmation(client.post(button["action"])))
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("#documenten")
+    assert not ThemegroupDocument.objects.exists()
+    assert not storage.exists(name)
+    deleted = ThemegroupDocument.history.get(id=document.pk, history_type="-")
+    assert deleted.history_user == bob
+    assert client.get(url("document_download", group, document.pk)).status_code == 404
+
+
+def test_members_see_no_delete_buttons(client, alice, group, announcement, document):
+    client.force_login(alice)
+    page = soup(client.get(url("themegroup_detail", group)))
+    assert page.select("[data-testid=announcement]")
+    assert page.select("[data-testid=document]")
+    assert page.select("[data-testid=announcement-delete], [data-testid=document-delete]") == []
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("anonymous", 302), ("alice", 403), ("olga", 403), ("dora", 403), ("charlie", 404)],
+)
+@pytest.mark.parametrize("route", ["announcement_delete", "document_delete"])
+def test_only_the_groups_coordinators_delete(
+    as_persona, group, olga, announcement, document, persona, status, route
+):
+    pk = announcement.pk if route == "announcement_delete" else document.pk
+
+    response = as_persona(persona).post(url(route, group, pk), {"bevestigd": "ja"})
+
+    assert response.status_code == status
+    assert ThemegroupAnnouncement.objects.exists()
+    assert ThemegroupDocument.objects.exists()
+
+
+@pytest.mark.parametrize("route", ["announcement_delete", "document_delete"])
+def test_deleting_is_a_post(client, bob, group, announcement, document, route):
+    client.force_login(bob)
+    pk = announcement.pk if route == "announcement_delete" else document.pk
+    assert client.get(url(route, group, pk)).status_code == 405
+    assert ThemegroupAnnouncement.objects.exists()
+    assert ThemegroupDocument.objects.exists()
+
+
+@pytest.mark.parametrize("route", ["announcement_delete", "document_delete"])
+def test_another_groups_item_is_not_found_through_this_groups_address(
+    client, olga, group, vastgoed, announcement, document, route
+):
+    client.force_login(olga)  # coordinates Vastgoed, not GWW
+    pk = announcement.pk if route == "announcement_delete" else document.pk
+    assert client.post(url(route, vastgoed, pk), {"bevestigd": "ja"}).status_code == 404
+    assert ThemegroupAnnouncement.objects.exists()
+    assert ThemegroupDocument.objects.exists()
 
 
 # --- learning goals ---------------------------------------------------------------------

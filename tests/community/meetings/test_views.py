@@ -646,6 +646,38 @@ def test_the_themegroup_page_summarises_what_the_list_shows_in_full(
     assert full.select_one("[data-testid=all-meetings]") is None
 
 
+def test_the_meeting_page_shows_the_ten_earlier_actions_due_first_and_links_to_all(
+    client, alice, meeting, past_meeting
+):
+    for day in range(12):
+        factories.MeetingActionFactory(
+            meeting=past_meeting,
+            owner=alice,
+            title=f"Actie {day:02}",
+            due_on=timezone.localdate() + timedelta(days=day),
+        )
+    client.force_login(alice)
+
+    page = soup(client.get(meeting.get_absolute_url()))
+
+    rows = page.select("[data-testid=earlier-actions] tr[data-status]")
+    assert [row.th.get_text() for row in rows] == [f"Actie {day:02}" for day in range(10)]
+    link = page.select_one("[data-testid=all-earlier-actions]")
+    assert link["data-count"] == "12"
+    assert link.a["href"] == group_url(meeting.themegroup)
+
+
+def test_ten_earlier_actions_or_fewer_need_no_link(client, alice, meeting, past_meeting):
+    for _index in range(10):
+        factories.MeetingActionFactory(meeting=past_meeting, owner=alice)
+    client.force_login(alice)
+
+    page = soup(client.get(meeting.get_absolute_url()))
+
+    assert len(page.select("[data-testid=earlier-actions] tr[data-status]")) == 10
+    assert page.select_one("[data-testid=all-earlier-actions]") is None
+
+
 # --- query counts ---------------------------------------------------------------------------
 
 
@@ -710,3 +742,26 @@ def test_the_trajectory_page_lists_its_actions_from_meetings_the_reader_sees(
     items = page.select("[data-testid=meeting-actions] li")
     assert [item.a["href"] for item in items] == [past_meeting.get_absolute_url()]
     assert items[0]["data-status"] == "open"
+
+
+@pytest.mark.parametrize("persona", ["alice", "bob", "gijs"])
+def test_the_meeting_page_takes_the_same_queries_with_many_earlier_actions(
+    client, request, django_assert_num_queries, persona, alice, gijs, meeting, past_meeting
+):
+    """More earlier actions than the page shows (its count is one query), linked to
+    trajectories, for a member, the coordinator and an invited guest."""
+    Attendance.objects.create(meeting=meeting, user=gijs, is_guest=True)
+    Attendance.objects.create(meeting=past_meeting, user=gijs, is_guest=True)
+    _fill(meeting.themegroup, meeting, past_meeting, [alice], 12)
+    client.force_login(request.getfixturevalue(persona))
+    client.get(meeting.get_absolute_url())  # session, content types: warm
+    with CaptureQueriesContext(connection) as captured:
+        first = soup(client.get(meeting.get_absolute_url()))
+
+    _fill(meeting.themegroup, meeting, past_meeting, [alice], 10)
+
+    with django_assert_num_queries(len(captured)):
+        again = soup(client.get(meeting.get_absolute_url()))
+    for page, count in ((first, "12"), (again, "22")):
+        assert len(page.select("[data-testid=earlier-actions] tr[data-status]")) == 10
+        assert page.select_one("[data-testid=all-earlier-actions]")["data-count"] == count
