@@ -457,6 +457,7 @@ def highlights(scope: Scope, period: Period, reader=None) -> Highlights:
             "closed_on",
             "organisation__name",
             "current_phase__name",
+            "current_phase__name_en",
             "current_phase__number",
         )
         .order_by("-closed_on", "-pk")[:HIGHLIGHTS]
