@@ -16,7 +16,7 @@ COLUMNS = [
     (gettext_lazy("Sector"), lambda c: c.get_sector_display()),
     (
         gettext_lazy("Productcategorie"),
-        lambda c: c.product_category.name if c.product_category else "",
+        lambda c: str(c.product_category or ""),
     ),
     (gettext_lazy("Jaar"), lambda c: c.year or ""),
     (gettext_lazy("Procedure"), lambda c: c.get_procedure_display()),

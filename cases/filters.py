@@ -187,7 +187,7 @@ def facet_choices(facet: str, filterset: CaseFilter) -> list[tuple[str, str]]:
     if facet == "regio":
         return [(r.slug, r.name) for r in Region.objects.all()]
     if facet == "categorie":
-        return [(c.slug, c.name) for c in ProductCategory.objects.all()]
+        return sorted(((c.slug, str(c)) for c in ProductCategory.objects.all()), key=lambda c: c[1])
     if facet == "themagroep":
         return [(str(t.pk), t.name) for t in Themegroup.objects.all()]
     return [(str(value), label) for value, label in filterset.filters[facet].extra["choices"]]

@@ -35,6 +35,7 @@ from cases.models import (
     audience_of,
 )
 from kit import history, uploads
+from kit.forms import shown_unchecked
 from procurement.models import Trajectory
 
 
@@ -203,8 +204,30 @@ def case_bookmarks(request):
     return render(request, "cases/case_bookmarks.html", {"cases": cases})
 
 
-def _structured_formsets(request, case=None):
-    data = request.POST if request.method == "POST" else None
+# The repeating parts of the case form, by their prefix; each has an "add a row" button
+# (a submit button named ADD_ROW), so a form can grow beyond its empty rows without
+# JavaScript, up to the formset's max_num.
+ROW_FORMSETS = {
+    "strategie": forms.StrategyFormSet,
+    "obstakel": forms.ObstacleFormSet,
+    "les": forms.LessonFormSet,
+}
+ADD_ROW = "rij_toevoegen"
+
+
+def _with_extra_row(data, prefix: str):
+    """A copy of the posted data with one more empty row in the formset of `prefix`."""
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        total = int(data.get(key, 0))
+    except ValueError:
+        total = 0
+    data[key] = str(min(max(total, 0) + 1, ROW_FORMSETS[prefix].max_num))
+    return data
+
+
+def _structured_formsets(data, case=None):
     if case is not None and data is None:
         strategies = [
             {"r_level": s.r_level, "explanation": s.explanation, "applied": s.applied}
@@ -218,9 +241,9 @@ def _structured_formsets(request, case=None):
     else:
         strategies = obstacles = lessons = None
     return (
-        forms.StrategyFormSet(data, prefix="strategie", initial=strategies),
-        forms.ObstacleFormSet(data, prefix="obstakel", initial=obstacles),
-        forms.LessonFormSet(data, prefix="les", initial=lessons),
+        ROW_FORMSETS["strategie"](data, prefix="strategie", initial=strategies),
+        ROW_FORMSETS["obstakel"](data, prefix="obstakel", initial=obstacles),
+        ROW_FORMSETS["les"](data, prefix="les", initial=lessons),
     )
 
 
@@ -258,11 +281,31 @@ def _content(form, strategy_set, obstacle_set, lesson_set) -> services.CaseConte
 
 
 def _save_case_form(request, case=None):
-    """Shared by create and update: validate everything, save through a service."""
-    form = forms.CaseForm(
-        request.POST or None, request.FILES or None, instance=case, user=request.user
-    )
-    formsets = _structured_formsets(request, case)
+    """Shared by create and update: validate everything, save through a service. The
+    "add a row" buttons send the form back as typed with one more empty row in that
+    part, saving and checking nothing."""
+    data = request.POST if request.method == "POST" else None
+    adding = data is not None and data.get(ADD_ROW) in ROW_FORMSETS
+    if adding:
+        data = _with_extra_row(data, data[ADD_ROW])
+    form = forms.CaseForm(data, request.FILES or None, instance=case, user=request.user)
+    formsets = _structured_formsets(data, case)
+    if adding:
+        for shown in (form, *formsets):
+            shown_unchecked(shown)
+        return render(
+            request,
+            "cases/case_form.html",
+            {
+                "form": form,
+                "strategy_formset": formsets[0],
+                "obstacle_formset": formsets[1],
+                "lesson_formset": formsets[2],
+                "case": case,
+                "has_errors": False,
+                "added_row": request.POST[ADD_ROW],
+            },
+        )
     if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets):
         content = _content(form, *formsets)
         try:

@@ -88,8 +88,8 @@ class SourceAdmin(admin.ModelAdmin):
 
 @admin.register(ProductCategory)
 class ProductCategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
+    list_display = ["name", "name_en", "slug"]
+    search_fields = ["name", "name_en"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -173,8 +173,8 @@ class CommitmentAdmin(admin.ModelAdmin):
 
 @admin.register(MaturityAspect)
 class MaturityAspectAdmin(admin.ModelAdmin):
-    list_display = ["position", "name", "key", "source"]
-    search_fields = ["name", "description"]
+    list_display = ["position", "name", "name_en", "key", "source"]
+    search_fields = ["name", "name_en", "description"]
 
 
 @admin.register(OrganisationMaturity)

@@ -363,12 +363,12 @@ class MaturityForm(forms.Form):
         for aspect in self.aspects:
             now = current.get(aspect.pk)
             self.fields[f"{aspect.key}-status"] = forms.ChoiceField(
-                label=format_lazy(_("Niveau van {name}"), name=aspect.name),
+                label=format_lazy(_("Niveau van {name}"), name=aspect),
                 choices=[("", _("Kies een niveau")), *OrganisationMaturity.Status.choices],
                 initial=now.status if now else "",
             )
             self.fields[f"{aspect.key}-note"] = forms.CharField(
-                label=format_lazy(_("Toelichting bij {name}"), name=aspect.name),
+                label=format_lazy(_("Toelichting bij {name}"), name=aspect),
                 required=False,
                 max_length=self.NOTE_LENGTH,
                 initial=now.note if now else "",

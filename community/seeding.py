@@ -125,6 +125,15 @@ def organisation_by_name(name: str, organisation_type: str) -> Organisation:
     return organisation
 
 
+def load_product_categories(rows: list[dict]) -> int:
+    """The product categories with their English names (fixtures/seed/product_categories.yaml)."""
+    for row in rows:
+        ProductCategory.objects.update_or_create(
+            slug=slugify(row["name"]), defaults={"name": row["name"], "name_en": row["name_en"]}
+        )
+    return len(rows)
+
+
 def product_category(name: str | None) -> ProductCategory | None:
     if not name:
         return None
@@ -138,6 +147,7 @@ def load_maturity_aspects(rows: list[dict], default_source: str) -> int:
             key=row["key"],
             defaults={
                 "name": row["name"],
+                "name_en": row.get("name_en") or "",
                 "description": text(row.get("description")),
                 "position": position,
                 "source": source_for(row.get("source", default_source)),

@@ -4,6 +4,7 @@ is shown the same way wherever it applies (and enforced by the field's own valid
 
 from django.forms import BoundField, Textarea, TextInput
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import ErrorDict, ErrorList
 from django.utils.formats import number_format
 from django.utils.translation import ngettext
 
@@ -30,3 +31,16 @@ class LimitedBoundField(BoundField):
 
 class PortalFormRenderer(TemplatesSetting):
     bound_field_class = LimitedBoundField
+
+
+def shown_unchecked(form) -> None:
+    """Show a bound form or formset as it was typed without checking it: a form sent back
+    for another reason than saving (a row added) names no error the user did not ask for
+    (a required field left empty so far). Setting the error store marks it as checked."""
+    if hasattr(form, "management_form"):
+        form._errors = []
+        form._non_form_errors = ErrorList()
+        for sub in form.forms:
+            shown_unchecked(sub)
+    else:
+        form._errors = ErrorDict()

@@ -11,10 +11,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from cases import permissions as case_permissions
+from cases.models import Case
 from community import permissions
 from community.models import Membership, MembershipRequest
 from portal import health
+from procurement.models import Trajectory
 from reports import dashboards, metrics
+
+# How many of one's own drafts and running trajectories the start page lists.
+START_PAGE_ROWS = 5
 
 
 @login_not_required
@@ -45,6 +50,27 @@ def home(request):
         if case_permissions.can_see_review_queue(request.user):
             # A coordinator's start page says how many cases await their review.
             context["review_count"] = case_permissions.reviewable_cases(request.user).count()
+        roles = {membership.role for membership in memberships}
+        if roles & {Membership.Role.INKOPER, Membership.Role.COORDINATOR}:
+            # A writer's own work: the drafts they wrote that are not published yet, and
+            # the running trajectories they may edit, most recently changed first.
+            context["my_drafts"] = list(
+                Case.objects.visible_to(request.user)
+                .filter(author=request.user)
+                .exclude(status=Case.Status.GEPUBLICEERD)
+                .only("slug", "title", "status", "updated_at")
+                .order_by("-updated_at")[:START_PAGE_ROWS]
+            )
+            context["my_trajectories"] = list(
+                Trajectory.objects.editable_by(request.user)
+                .filter(status=Trajectory.Status.LOPEND)
+                .select_related("current_phase")
+                .only("title", "current_phase", "updated_at")
+                .order_by("-updated_at")[:START_PAGE_ROWS]
+            )
+        context["show_dashboards"] = bool(
+            roles & {Membership.Role.BESTUURDER, Membership.Role.COORDINATOR}
+        )
     else:
         scope = metrics.Scope.platform()
         today = timezone.localdate()

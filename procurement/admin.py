@@ -56,8 +56,8 @@ class GuidingQuestionInline(admin.TabularInline):
 
 @admin.register(Phase)
 class PhaseAdmin(ForgetsReference, admin.ModelAdmin):
-    list_display = ["number", "name", "source", "source_section"]
-    search_fields = ["name", "goal"]
+    list_display = ["number", "name", "name_en", "source", "source_section"]
+    search_fields = ["name", "name_en", "goal"]
     inlines = [PhaseGuidanceInline, GuidingQuestionInline]
 
 

@@ -56,14 +56,19 @@ def _labels(organisation_ids) -> dict[str, dict]:
     """Labels of the facet options whose stored value is an id: small tables, and the
     organisations that have a count or were chosen."""
     return {
-        "fase": {p.pk: (str(p.number), f"{p.number}. {p.name}") for p in Phase.objects.all()},
+        "fase": {p.pk: (str(p.number), str(p)) for p in Phase.objects.all()},
         "ambitie": {r.pk: (str(r.pk), str(r)) for r in RStrategy.objects.all()},
         "themagroep": {t.pk: (str(t.pk), t.name) for t in Themegroup.objects.all()},
         "organisatie": {
             o.pk: (o.slug, o.name)
             for o in Organisation.objects.filter(pk__in=list(organisation_ids)).order_by("name")
         },
-        "categorie": {c.pk: (c.slug, c.name) for c in ProductCategory.objects.all()},
+        "categorie": dict(
+            sorted(
+                ((c.pk, (c.slug, str(c))) for c in ProductCategory.objects.all()),
+                key=lambda item: item[1][1],
+            )
+        ),
     }
 
 

@@ -22,8 +22,8 @@ from django.db import transaction
 from procurement.models import EuThreshold, GuidingQuestion, Phase, PhaseGuidance, RStrategy
 from procurement.models.thresholds import threshold_category
 
-KEY = "procurement:reference:2"
-VERSION_KEY = "procurement:reference:2:version"
+KEY = "procurement:reference:3"
+VERSION_KEY = "procurement:reference:3:version"
 TIMEOUT = 60 * 60
 
 

@@ -69,6 +69,7 @@ def load_phases(data: dict) -> int:
             defaults={
                 "slug": row["slug"],
                 "name": row["name"],
+                "name_en": row.get("name_en") or "",
                 "goal": text(row["goal"]),
                 "source": source,
                 "source_section": text(row.get("source_section")),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from community.models import Organisation, ProductCategory, Themegroup, User
 from kit import uploads
+from kit.localized import localized
 from procurement import mails, permissions, summaries
 from procurement.models import (
     GuidingQuestion,
@@ -273,7 +274,7 @@ def trajectory_phase_start(
         if previous.status == PhaseProgress.Status.OPEN:
             raise ValidationError(
                 _("Start eerst fase %(number)s (%(name)s) of sla die over.")
-                % {"number": previous.phase.number, "name": previous.phase.name}
+                % {"number": previous.phase.number, "name": localized(previous.phase)}
             )
         if previous.started_on and started_on < previous.started_on:
             raise ValidationError(
@@ -309,7 +310,7 @@ def trajectory_phase_complete(
         first = unfinished[0].phase
         raise ValidationError(
             _("Rond eerst fase %(number)s (%(name)s) af of sla die over.")
-            % {"number": first.number, "name": first.name}
+            % {"number": first.number, "name": localized(first)}
         )
     _check_not_future(completed_on, "completed_on")
     if row.started_on and completed_on < row.started_on:

@@ -520,6 +520,7 @@ def highlights(scope: Scope, period: Period, reader=None) -> Highlights:
             "organisation__name",
             "organisation__region_id",
             "current_phase__name",
+            "current_phase__name_en",
             "current_phase__number",
         )
         .prefetch_related(

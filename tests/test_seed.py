@@ -20,6 +20,7 @@ from community.models import (
     Membership,
     MembershipRequest,
     Organisation,
+    ProductCategory,
     Region,
     Themegroup,
     User,
@@ -161,6 +162,14 @@ def test_it_loads_the_basisingredienten_and_kpi_examples(seeded):
         2,
     }
     assert KpiExample.objects.filter(r_level=None).exists()  # organisation-wide
+
+
+def test_every_seeded_reference_name_has_an_english_name(seeded):
+    """English pages name phases, basisingrediënten, product categories and R-levels in
+    English (`kit.localized`): the seed gives every one an English name."""
+    for model in (Phase, MaturityAspect, ProductCategory, RStrategy):
+        assert not model.objects.filter(name_en="").exists(), model
+    assert Phase.objects.get(number=4).name_en == "Circular tendering"
 
 
 def test_it_loads_the_nine_nami_cases_with_their_obstacle_dimensions(seeded):

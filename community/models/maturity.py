@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kit.localized import localized
+
 from .people import Organisation
 from .reference import SourcedModel
 
@@ -19,6 +21,7 @@ class MaturityAspect(SourcedModel):
 
     key = models.SlugField(_("sleutel"), max_length=100, unique=True)
     name = models.CharField(_("naam"), max_length=150)
+    name_en = models.CharField(_("naam (Engels)"), max_length=150, blank=True)
     description = models.TextField(_("toelichting"), blank=True)
     position = models.PositiveSmallIntegerField(_("volgorde"))
 
@@ -28,7 +31,7 @@ class MaturityAspect(SourcedModel):
         ordering = ["position"]
 
     def __str__(self):
-        return self.name
+        return localized(self)
 
     def natural_key(self):
         return (self.key,)

@@ -4,6 +4,8 @@ public source documents that seeded content cites (`SourcedModel`)."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kit.localized import localized
+
 
 class Sector(models.TextChoices):
     """The shared sector taxonomy of themegroups and cases."""
@@ -67,6 +69,7 @@ class ProductCategory(models.Model):
     """A product or service category, shared by cases and trajectories."""
 
     name = models.CharField(_("naam"), max_length=100, unique=True)
+    name_en = models.CharField(_("naam (Engels)"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
 
     class Meta:
@@ -75,7 +78,7 @@ class ProductCategory(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        return localized(self)
 
     def natural_key(self):
         return (self.slug,)

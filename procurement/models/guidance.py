@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from community.models import SourcedModel
+from kit.localized import localized
 
 from .ladder import RStrategy
 
@@ -17,6 +18,7 @@ class Phase(SourcedModel):
     number = models.PositiveSmallIntegerField(_("nummer"), unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     name = models.CharField(_("naam"), max_length=100)
+    name_en = models.CharField(_("naam (Engels)"), max_length=100, blank=True)
     goal = models.TextField(_("doel"))
 
     class Meta:
@@ -32,7 +34,7 @@ class Phase(SourcedModel):
         ]
 
     def __str__(self):
-        return f"{self.number}. {self.name}"
+        return f"{self.number}. {localized(self)}"
 
     def natural_key(self):
         return (self.number,)

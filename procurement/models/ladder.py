@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from community.models import SourcedModel
+from kit.localized import localized
 
 
 class RLevel(models.IntegerChoices):
@@ -91,4 +92,4 @@ class RStrategy(SourcedModel):
         ]
 
     def __str__(self):
-        return f"R{self.level} {self.name_nl}"
+        return f"R{self.level} {localized(self)}"

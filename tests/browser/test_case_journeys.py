@@ -268,7 +268,7 @@ def write_case_with_one_error(page):
     form.locator("#id_obstakel-0-solution").fill(solution)
     for row, lesson in enumerate(CASE["lessons"]):
         form.locator(f"#id_les-{row}-text").fill(lesson)
-    return submit_and_wait(page, form.locator("button[type=submit]"))
+    return submit_and_wait(page, form.locator("[data-testid=case-save]"))
 
 
 def assert_case_form_kept_values(page):
@@ -314,7 +314,7 @@ def write_and_submit_case(page, log_in, alice) -> str:
     summary.locator('a[href="#id_title"]').click()
     expect(page.locator("#id_title")).to_be_focused()
     page.locator("#id_title").fill(CASE["title"])
-    status = submit_and_wait(page, page.locator("[data-testid=case-form] button[type=submit]"))
+    status = submit_and_wait(page, page.locator("[data-testid=case-form] [data-testid=case-save]"))
 
     assert status == 200
     case = Case.objects.get(author=alice)

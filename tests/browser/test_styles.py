@@ -17,7 +17,7 @@ def test_a_required_text_area_is_red_only_after_a_failed_send(page, login_as, li
     assert summary.evaluate("element => element.matches(':invalid')")
     optional = page.locator("#id_involved_parties")
     assert _border_color(summary) == _border_color(optional)
-    page.locator("[data-testid=case-form] button[type=submit]").first.click()
+    page.locator("[data-testid=case-form] [data-testid=case-save]").click()
     summary = page.locator("#id_summary")
     assert summary.get_attribute("aria-invalid") == "true"
     assert _border_color(summary) != _border_color(page.locator("#id_involved_parties"))

@@ -33,6 +33,9 @@ class Command(BaseCommand):
         counts["sources"] = community_seeding.load_sources(_yaml("sources.yaml"))
         counts["municipalities"] = community_seeding.load_municipalities(FIXTURES / "gemeenten.csv")
         counts["themegroups"] = community_seeding.load_themegroups()
+        counts["product categories"] = community_seeding.load_product_categories(
+            _yaml("product_categories.yaml")["product_categories"]
+        )
         counts["R-ladder"] = procurement_seeding.load_r_ladder()
         counts["thresholds"] = procurement_seeding.load_thresholds(_yaml("thresholds.yaml"))
 
