@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("procurement", "0006_trajectory_contract_start_index"),
+        ("procurement", "0008_trajectory_dashboard_index"),
     ]
 
     operations = [
