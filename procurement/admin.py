@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from procurement import reference
+from procurement import reference, summaries
 from procurement.models import (
     EuThreshold,
     GuidingQuestion,
@@ -37,6 +37,31 @@ class ForgetsReference:
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         reference.forget()
+
+
+class RefreshesKpiSummary:
+    """An admin whose changes count in the KPI summary (a trajectory's organisation,
+    participants or themegroup; its KPIs and measurements): like the services, it queues
+    the summary's refresh once the change commits, of the scopes the trajectory counts in
+    before and after the change, so the dashboards do not wait for the nightly rebuild."""
+
+    def _trajectory_ids(self, objects) -> list[int]:
+        return [o.pk if isinstance(o, Trajectory) else o.trajectory_id for o in objects]
+
+    def save_model(self, request, obj, form, change):
+        before = summaries.scopes_of(self._trajectory_ids([obj])) if change else set()
+        super().save_model(request, obj, form, change)
+        summaries.refresh_on_commit(trajectories=self._trajectory_ids([obj]), scopes=before)
+
+    def delete_model(self, request, obj):
+        before = summaries.scopes_of(self._trajectory_ids([obj]))
+        super().delete_model(request, obj)
+        summaries.refresh_on_commit(scopes=before)
+
+    def delete_queryset(self, request, queryset):
+        before = summaries.scopes_of(self._trajectory_ids(queryset))
+        super().delete_queryset(request, queryset)
+        summaries.refresh_on_commit(scopes=before)
 
 
 @admin.register(RStrategy)
@@ -100,7 +125,7 @@ class KpiInline(admin.TabularInline):
 
 
 @admin.register(Trajectory)
-class TrajectoryAdmin(SimpleHistoryAdmin):
+class TrajectoryAdmin(RefreshesKpiSummary, SimpleHistoryAdmin):
     list_display = [
         "title",
         "organisation",
@@ -132,7 +157,7 @@ class KpiMeasurementInline(admin.TabularInline):
 
 
 @admin.register(Kpi)
-class KpiAdmin(admin.ModelAdmin):
+class KpiAdmin(RefreshesKpiSummary, admin.ModelAdmin):
     list_display = ["name", "trajectory", "unit", "r_level", "direction"]
     list_filter = ["r_level", "direction"]
     search_fields = ["name", "trajectory__title"]

@@ -9,8 +9,10 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.management import call_command
 from django.db import transaction
+from django.urls import reverse
 
 from procurement import services, summaries
 from procurement.models import Kpi, KpiDaySummary, KpiExample, Trajectory
@@ -207,3 +209,53 @@ def test_the_summary_holds_counts_only():
     columns = {field.name for field in KpiDaySummary._meta.fields}
 
     assert not columns & {"estimated_value", "supplier", "notes", "target", "actual"}
+
+
+def _form_data(page) -> dict:
+    """What the admin's change form would post as it stands."""
+    form = page.select_one("form#kpi_form")
+    data = {}
+    for field in form.select("input[name], select[name], textarea[name]"):
+        name = field["name"]
+        if field.name == "select":
+            chosen = field.select_one("option[selected]")
+            data[name] = chosen["value"] if chosen else ""
+        elif field.name == "textarea":
+            data[name] = field.get_text()
+        elif field.get("type") in ("checkbox", "radio"):
+            if field.has_attr("checked"):
+                data[name] = field.get("value", "on")
+        elif field.get("type") not in ("submit", "button"):
+            data[name] = field.get("value", "")
+    return data
+
+
+def test_a_measurement_added_in_the_admin_refreshes_the_summary(
+    edges, client, staff_mfa, alfa, celery_eager, django_capture_on_commit_callbacks
+):
+    """Staff correcting a KPI in the admin: the dashboards count it once the change
+    commits, not only after the nightly rebuild."""
+    kpi = Kpi.objects.get(trajectory=edges.trajectories["T2"])
+    client.force_login(staff_mfa)
+    url = reverse("admin:procurement_kpi_change", args=[kpi.pk])
+    data = _form_data(BeautifulSoup(client.get(url).content, "html.parser"))
+    row = int(data["measurements-TOTAL_FORMS"])
+    data["measurements-TOTAL_FORMS"] = str(row + 1)
+    data.update(
+        {
+            f"measurements-{row}-kpi": str(kpi.pk),
+            f"measurements-{row}-label": "Uit de admin",
+            f"measurements-{row}-period_start": "2026-02-01",
+            f"measurements-{row}-period_end": "2026-11-30",
+            f"measurements-{row}-target": "7",
+            f"measurements-{row}-actual": "8",  # hoger is beter: met
+        }
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+    assert response.status_code == 302, response.content[:2000]
+    assert kpi.measurements.filter(label="Uit de admin").exists()
+    assert _rows(Scope.of(alfa))["Uit de admin"] == (1, 1, 1)
+    assert metrics.kpi_progress(Scope.of(alfa), PERIOD) == metrics.kpi_progress_measured(
+        Scope.of(alfa), PERIOD
+    )
