@@ -171,16 +171,6 @@ class ReportRun(models.Model):
     def scope(self) -> Scope:
         return Scope(self.scope_kind, self.organisation or self.region or self.themegroup)
 
-    def key_for(self, period: Period) -> str:
-        """The scheduled_key of this subscription's report over `period`."""
-        return scheduled_key(
-            frequency=self.frequency,
-            scope_kind=self.scope_kind,
-            scope_id=self.organisation_id or self.region_id or self.themegroup_id,
-            language=self.language,
-            period=period,
-        )
-
     @property
     def period(self) -> Period:
         return Period(self.period_start, self.period_end)
