@@ -204,26 +204,61 @@ def case_bookmarks(request):
     return render(request, "cases/case_bookmarks.html", {"cases": cases})
 
 
-# The repeating parts of the case form, by their prefix; each has an "add a row" button
-# (a submit button named ADD_ROW), so a form can grow beyond its empty rows without
-# JavaScript, up to the formset's max_num.
+# The repeating parts of the case form, by their prefix. Each row has a "remove" button
+# and each part an "add a row" button: submit buttons named REMOVE_ROW (value
+# "<prefix>-<row>") and ADD_ROW (value "<prefix>"), so a form grows and shrinks without
+# JavaScript, between no rows and the formset's max_num. With JavaScript, htmx posts the
+# same buttons and swaps in only that part of the answer (templates/cases/case_form.html).
 ROW_FORMSETS = {
     "strategie": forms.StrategyFormSet,
     "obstakel": forms.ObstacleFormSet,
     "les": forms.LessonFormSet,
 }
 ADD_ROW = "rij_toevoegen"
+REMOVE_ROW = "rij_verwijderen"
+
+
+def _row_count(data, prefix: str, key: str = "TOTAL_FORMS") -> int:
+    try:
+        count = int(data.get(f"{prefix}-{key}", 0))
+    except ValueError:
+        count = 0
+    return min(max(count, 0), ROW_FORMSETS[prefix].max_num)
 
 
 def _with_extra_row(data, prefix: str):
     """A copy of the posted data with one more empty row in the formset of `prefix`."""
     data = data.copy()
-    key = f"{prefix}-TOTAL_FORMS"
-    try:
-        total = int(data.get(key, 0))
-    except ValueError:
-        total = 0
-    data[key] = str(min(max(total, 0) + 1, ROW_FORMSETS[prefix].max_num))
+    total = _row_count(data, prefix)
+    data[f"{prefix}-TOTAL_FORMS"] = str(min(total + 1, ROW_FORMSETS[prefix].max_num))
+    return data
+
+
+def _row_to_remove(data) -> tuple[str, int] | None:
+    """The (prefix, row) a remove button names, if it names a row the form has."""
+    prefix, _, row = data.get(REMOVE_ROW, "").rpartition("-")
+    if prefix not in ROW_FORMSETS or not row.isascii() or not row.isdigit():
+        return None
+    if int(row) >= _row_count(data, prefix):
+        return None
+    return prefix, int(row)
+
+
+def _without_row(data, prefix: str, row: int):
+    """A copy of the posted data without that row of the formset of `prefix`: the rows
+    after it move up one place, as typed."""
+    data = data.copy()
+    total = _row_count(data, prefix)
+    names = list(ROW_FORMSETS[prefix].form.base_fields)
+    for index in range(row, total):
+        for name in names:
+            target, source = f"{prefix}-{index}-{name}", f"{prefix}-{index + 1}-{name}"
+            if index + 1 < total and source in data:
+                data.setlist(target, data.getlist(source))
+            else:
+                data.pop(target, None)
+    data[f"{prefix}-TOTAL_FORMS"] = str(total - 1)
+    data[f"{prefix}-INITIAL_FORMS"] = str(min(_row_count(data, prefix, "INITIAL_FORMS"), total - 1))
     return data
 
 
@@ -280,32 +315,50 @@ def _content(form, strategy_set, obstacle_set, lesson_set) -> services.CaseConte
     )
 
 
+def _render_changed_rows(request, form, formsets, case, part: str):
+    """The form as typed with a row added to or removed from `part`, checked and saved
+    nothing. Focus goes to the added row's first field, or after a removal to the
+    message that says so."""
+    added = bool(part) and request.POST.get(ADD_ROW) == part
+    for shown in (form, *formsets):
+        shown_unchecked(shown)
+    if added and (rows := formsets[list(ROW_FORMSETS).index(part)].forms):
+        first_field = next(iter(rows[-1].fields.values()))
+        first_field.widget.attrs["autofocus"] = True
+    return render(
+        request,
+        "cases/case_form.html",
+        {
+            "form": form,
+            "strategy_formset": formsets[0],
+            "obstacle_formset": formsets[1],
+            "lesson_formset": formsets[2],
+            "case": case,
+            "has_errors": False,
+            "added_row": part if added else "",
+            "removed_row": part if part and not added else "",
+        },
+    )
+
+
 def _save_case_form(request, case=None):
     """Shared by create and update: validate everything, save through a service. The
-    "add a row" buttons send the form back as typed with one more empty row in that
-    part, saving and checking nothing."""
+    "add a row" and "remove" buttons send the form back as typed with a row more or
+    less in that part, saving and checking nothing."""
     data = request.POST if request.method == "POST" else None
-    adding = data is not None and data.get(ADD_ROW) in ROW_FORMSETS
-    if adding:
-        data = _with_extra_row(data, data[ADD_ROW])
+    changing_rows, part = data is not None and (ADD_ROW in data or REMOVE_ROW in data), ""
+    if changing_rows and data.get(ADD_ROW) in ROW_FORMSETS:
+        part = data[ADD_ROW]
+        data = _with_extra_row(data, part)
+    elif changing_rows and (removal := _row_to_remove(data)):
+        part = removal[0]
+        data = _without_row(data, *removal)
     form = forms.CaseForm(data, request.FILES or None, instance=case, user=request.user)
     formsets = _structured_formsets(data, case)
-    if adding:
-        for shown in (form, *formsets):
-            shown_unchecked(shown)
-        return render(
-            request,
-            "cases/case_form.html",
-            {
-                "form": form,
-                "strategy_formset": formsets[0],
-                "obstacle_formset": formsets[1],
-                "lesson_formset": formsets[2],
-                "case": case,
-                "has_errors": False,
-                "added_row": request.POST[ADD_ROW],
-            },
-        )
+    if changing_rows:
+        # A button naming no part or row the form has (an old page) changes nothing, and
+        # saves nothing either.
+        return _render_changed_rows(request, form, formsets, case, part)
     if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets):
         content = _content(form, *formsets)
         try:
