@@ -197,12 +197,20 @@ def chosen_stored(filterset: TrajectoryFilter) -> dict[str, list]:
 
 def counts(filterset: TrajectoryFilter) -> dict[str, dict]:
     """For each facet {stored value: count}, and under "_total" the number of results.
-    One query: GROUPING SETS on PostgreSQL, UNION ALL elsewhere (SQLite)."""
+    One query: GROUPING SETS on PostgreSQL, UNION ALL elsewhere (SQLite).
+
+    The pass reads only the scope's columns and the facets' (`.values()` without the id),
+    which the covering index `procurement_traj_facets` holds: an index-only scan, no
+    visit to the wide trajectory rows. A row that misses two or more of the chosen
+    facets counts nowhere (each facet's count applies every other choice), so such rows
+    are left out before grouping; and there are only as many distinct counts as chosen
+    facets plus one (every facet not chosen applies all choices), so each grouping set
+    computes those few aggregates, not one per facet."""
     base = (
         searched(filterset)
         .order_by()
         .annotate(contract_year=ExtractYear("contract_start"))
-        .values("id", *COLUMNS.values())
+        .values(*COLUMNS.values())
     )
     chosen = chosen_stored(filterset)
     result: dict[str, dict] = {name: {} for name in TrajectoryFilter.FACETS}
@@ -222,37 +230,44 @@ def counts(filterset: TrajectoryFilter) -> dict[str, dict]:
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            selects, params = [], []
-            for name in TrajectoryFilter.FACETS:
+            # Aggregate 0 applies every choice; aggregate i+1 all but the i-th chosen facet.
+            all_sql, all_params = condition(None)
+            selects, params = [f"count(*) FILTER (WHERE {all_sql})"], [*all_params]
+            aggregate_of = {}
+            for name in chosen:
                 sql, cond_params = condition(name)
+                aggregate_of[name] = len(selects)
                 selects.append(f"count(*) FILTER (WHERE {sql})")
                 params.extend(cond_params)
-            total_sql, total_params = condition(None)
+            narrowing, narrowing_params = "TRUE", []
+            if len(chosen) >= 2:  # rows that hold at least all but one of the choices
+                tests = []
+                for name in chosen:
+                    sql, cond_params = condition(name)
+                    tests.append(f"({sql})")
+                    narrowing_params.extend(cond_params)
+                narrowing = " OR ".join(tests)
             columns = ", ".join(f"t.{c}" for c in COLUMNS.values())
             grouping = ", ".join(f"(t.{c})" for c in COLUMNS.values())
             cursor.execute(
                 f"SELECT {columns}, {', '.join(selects)}, "  # noqa: S608 (our columns)
-                f"count(*) FILTER (WHERE {total_sql}), "
                 f"GROUPING({columns}) "
-                f"FROM ({inner_sql}) AS t GROUP BY GROUPING SETS ({grouping}, ())",
-                [*params, *total_params, *inner_params],
+                f"FROM ({inner_sql}) AS t WHERE {narrowing} "
+                f"GROUP BY GROUPING SETS ({grouping}, ())",
+                [*params, *inner_params, *narrowing_params],
             )
             n = len(COLUMNS)
             names = TrajectoryFilter.FACETS
             for row in cursor.fetchall():
-                values, facet_counts, total, grouping_bits = (
-                    row[:n],
-                    row[n : 2 * n],
-                    row[2 * n],
-                    row[2 * n + 1],
-                )
+                values, aggregates, grouping_bits = row[:n], row[n:-1], row[-1]
                 if grouping_bits == (1 << n) - 1:  # the () set: everything
-                    result["_total"] = total
+                    result["_total"] = aggregates[0]
                     continue
                 # The one column grouped in this set has its GROUPING bit clear.
                 index = next(i for i in range(n) if not grouping_bits & (1 << (n - 1 - i)))
-                if values[index] is not None and facet_counts[index]:
-                    result[names[index]][values[index]] = facet_counts[index]
+                count = aggregates[aggregate_of.get(names[index], 0)]
+                if values[index] is not None and count:
+                    result[names[index]][values[index]] = count
         else:
             parts, params = [], []
             for name in TrajectoryFilter.FACETS:

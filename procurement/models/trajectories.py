@@ -96,10 +96,15 @@ class TrajectoryQuerySet(models.QuerySet):
         are read first as short lists of ids, so the database looks them up in its
         indexes instead of testing subqueries against every trajectory."""
         organisations = list(organisation_ids)
+        # Joint trajectories owned by one of `organisations` are in already: leaving them
+        # out of the second list keeps the usual scope (a region's joint tenders) a plain
+        # `organisation_id IN (…)`, which an index answers alone (no OR of two lookups).
         joint = list(
             Trajectory.participating_organisations.through.objects.filter(
                 organisation__in=list(joined_by)
-            ).values_list("trajectory", flat=True)
+            )
+            .exclude(trajectory__organisation__in=organisations)
+            .values_list("trajectory", flat=True)
         )
         if not organisations and not joint:
             return self.none()  # no active membership: nothing (and no empty IN ())
@@ -273,6 +278,24 @@ class Trajectory(models.Model):
                     "r_level_achieved",
                 ],
                 name="procurement_traj_dashboard",
+            ),
+            # The list's facet counts (procurement.filters.counts): one pass over the
+            # reader's organisations read from this index alone (an index-only scan),
+            # not from the wide rows with their texts and search vector.
+            models.Index(
+                fields=["organisation"],
+                include=[
+                    "current_phase",
+                    "status",
+                    "r_level_target",
+                    "r_level_achieved",
+                    "themegroup",
+                    "procurement_type",
+                    "product_category",
+                    "procedure",
+                    "contract_start",
+                ],
+                name="procurement_traj_facets",
             ),
         ]
         constraints = [
