@@ -444,10 +444,22 @@ class CommunityFigure:
         return round(100 * self.attended / self.registrations) if self.registrations else None
 
 
+class _Count(models.Subquery):
+    """`SELECT COUNT(…)` of a queryset as a scalar subquery (0 when nothing matches)."""
+
+    template = "(SELECT COUNT(%(distinct)sitem) FROM (%(subquery)s) AS counted (item))"
+    output_field = models.IntegerField()
+
+    def __init__(self, queryset, column="pk", *, distinct=False):
+        super().__init__(queryset.order_by().values(column))
+        self.extra["distinct"] = "DISTINCT " if distinct else ""
+
+
 def community_activity(scope: Scope, period: Period, reader=None) -> CommunityFigure:
     """Themegroups, their members, the meetings held in the period and their attendance.
     For an organisation: the groups its people take part in, and its people's presence.
-    Four queries."""
+    One query: each count a scalar subquery of one SELECT on the scope's own row (on the
+    platform, which has no row, on the first themegroup's, or none)."""
     groups = scope.themegroups()
     members = ThemegroupMembership.objects.filter(themegroup__in=groups.values("pk")).exclude(
         role=ThemegroupMembership.Role.GAST
@@ -460,23 +472,31 @@ def community_activity(scope: Scope, period: Period, reader=None) -> CommunityFi
     attendances = Attendance.objects.filter(meeting__in=held.values("pk"))
     people = scope._people()
     if people is not None:
+        # An organisation's meetings held are those its people were on the list of.
         members = members.filter(user__in=people)
         attendances = attendances.filter(user__in=people)
-    group_counts = groups.aggregate(themegroups=Count("pk"))
-    member_counts = members.aggregate(members=Count("user", distinct=True))
-    attendance = attendances.aggregate(
-        registrations=Count("pk"),
-        attended=Count("pk", filter=Q(status=Attendance.Status.AANWEZIG)),
-        meetings_held=Count("meeting", distinct=True),
+        meetings_held = _Count(attendances, "meeting", distinct=True)
+    else:
+        meetings_held = _Count(held)
+    anchor = (
+        type(scope.obj).objects.filter(pk=scope.obj.pk)
+        if scope.obj is not None
+        else Themegroup.objects.order_by("pk")[:1]
     )
-    if people is None:
-        attendance["meetings_held"] = held.count()
+    row = anchor.values_list(
+        _Count(groups),
+        _Count(members, "user", distinct=True),
+        meetings_held,
+        _Count(attendances),
+        _Count(attendances.filter(status=Attendance.Status.AANWEZIG)),
+    ).first() or (0, 0, 0, 0, 0)
+    themegroups, members_count, held_count, registrations, attended = row
     return CommunityFigure(
-        themegroups=group_counts["themegroups"],
-        members=member_counts["members"],
-        meetings_held=attendance["meetings_held"],
-        registrations=attendance["registrations"],
-        attended=attendance["attended"],
+        themegroups=themegroups,
+        members=members_count,
+        meetings_held=held_count,
+        registrations=registrations,
+        attended=attended,
     )
 
 
