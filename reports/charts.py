@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -260,3 +261,19 @@ def legend_swatch(series: Series) -> SafeString:
         '<rect x="0.2" y="0.2" width="7.6" height="7.6" fill="none" stroke="#1f2937" '
         'stroke-width="0.4"/></svg>'
     )
+
+
+def table_body(chart: Chart) -> SafeString:
+    """The rows of the chart's data table: the category as a row header, a cell per
+    series and, stacked, the total; numbers localised as `{{ value }}` would write them."""
+    numeric = "utrecht-table__cell utrecht-table__cell--numeric"
+    rows = []
+    for label, values, total in chart.rows:
+        cells = "".join(f'<td class="{numeric}">{escape(localize(v))}</td>' for v in values)
+        if chart.stacked:
+            cells += f'<td class="{numeric}">{escape(localize(total))}</td>'
+        rows.append(
+            '<tr class="utrecht-table__row"><th class="utrecht-table__header-cell" '
+            f'scope="row">{escape(label)}</th>{cells}</tr>'
+        )
+    return mark_safe("".join(rows))  # noqa: S308 (labels and numbers escaped)
