@@ -8,10 +8,11 @@ import pytest
 from django.utils import timezone
 
 from community.models import Attendance, Meeting, ThemegroupMembership
+from procurement.models import Trajectory
 from reports import metrics
 from reports.metrics import Scope
 from tests import factories
-from tests.reports.conftest import PERIOD
+from tests.reports.conftest import PERIOD, make_trajectory
 
 
 def test_a_themegroups_community_figures(world, gww):
@@ -59,3 +60,34 @@ def test_the_community_figures_take_one_query_however_many_rows(
     assert after.registrations == before.registrations + 6
     assert after.attended == before.attended + 6
     assert after.members == before.members + 3
+
+
+def test_an_organisations_highlights_are_the_latest_of_its_own_and_joined_trajectories(
+    world, alfa, beta, alice
+):
+    joined = make_trajectory(
+        beta, status="afgerond", closed_on=datetime.date(2026, 11, 30), title="Samen"
+    )
+    joined.participating_organisations.add(alfa)
+    for day in range(1, 7):
+        make_trajectory(
+            alfa, status="afgerond", closed_on=datetime.date(2026, 10, day), title=f"Eigen {day}"
+        )
+    make_trajectory(beta, status="afgerond", closed_on=datetime.date(2026, 12, 1), title="Beta")
+    expected = sorted(
+        (
+            (t.closed_on, t.pk, t.title)
+            for t in Trajectory.objects.filter(
+                pk__in=Scope.of(alfa).trajectories().values("pk"),
+                status="afgerond",
+                closed_on__year=2026,
+            )
+        ),
+        reverse=True,
+    )[: metrics.HIGHLIGHTS]
+
+    figure = metrics.highlights(Scope.of(alfa), PERIOD, alice)
+
+    assert [item.title for item in figure.completed] == [title for _d, _pk, title in expected]
+    assert figure.completed[0].title == "Samen"
+    assert "Beta" not in [item.title for item in figure.completed]
