@@ -13,6 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.formats import localize
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+
 # (fill colour, pattern) per series. Each colour contrasts ≥ 4.5:1 with white; the
 # patterns (drawn in white over the colour) tell the series apart without colour.
 PALETTE = [
@@ -169,3 +174,106 @@ def bar_chart(
         chart.bars.append(bar)
     chart.height = TOP * 2 + len(categories) * (band + GAP)
     return chart
+
+
+# --- drawing -----------------------------------------------------------------------------
+# The SVG and its legend are written here in one pass, not by a template loop per bar and
+# segment (a template spent ~1 ms per bar resolving variables): the markup is the same as
+# a template would write with `{% localize off %}` (numbers as Python writes them, never
+# localised) and every text is escaped.
+
+# The white marks of a series' pattern on an 8×8 tile: used by the chart's <pattern> and
+# drawn directly in its legend swatch (a PDF cannot point from one SVG into another's
+# patterns).
+PATTERN_MARKS = {
+    "solid": "",
+    "diagonal": '<path d="M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4" stroke="#ffffff" '
+    'stroke-width="1.5"/>',
+    "dots": '<circle cx="4" cy="4" r="1.6" fill="#ffffff"/>',
+    "cross": '<path d="M0,0 l8,8 M8,0 l-8,8" stroke="#ffffff" stroke-width="1.2"/>',
+    "horizontal": '<path d="M0,4 h8" stroke="#ffffff" stroke-width="1.5"/>',
+}
+LABEL_CHARACTERS = 32  # a bar's label in the SVG is cut to this (the table has it whole)
+
+
+def _n(value) -> str:
+    """A number as an SVG attribute wants it: never localised."""
+    return str(value)
+
+
+def svg(chart: Chart, font: str = "") -> SafeString:
+    """The chart's <svg> (role img, labelled by its title and summary), with one pattern
+    per series, a band per category and each bar's total (or each value, grouped)."""
+    cid = escape(chart.chart_id)
+    parts = [
+        f'<svg class="portal-figure__svg" role="img" aria-labelledby="{cid}-titel '
+        f'{cid}-samenvatting" viewBox="0 0 {_n(chart.width)} {_n(chart.height)}" '
+        'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg" '
+        'focusable="false"' + (f' font-family="{escape(font)}"' if font else "") + "><defs>"
+    ]
+    for index, series in enumerate(chart.series, start=1):
+        parts.append(
+            f'<pattern id="{cid}-p{index}" patternUnits="userSpaceOnUse" width="8" height="8">'
+            f'<rect width="8" height="8" fill="{escape(series.colour)}"/>'
+            f"{PATTERN_MARKS.get(series.pattern, '')}</pattern>"
+        )
+    parts.append("</defs>")
+    for bar in chart.bars:
+        label = escape(bar.label)
+        parts.append(
+            f'<g class="portal-figure__bar"><text x="{_n(chart.label_x)}" '
+            f'y="{_n(bar.text_y)}" text-anchor="end" font-size="13" fill="#1f2937">'
+            f"{escape(Truncator(bar.label).chars(LABEL_CHARACTERS))}</text>"
+        )
+        for index, segment in enumerate(bar.segments, start=1):
+            if segment.width > 0:
+                parts.append(
+                    f'<rect x="{_n(segment.x)}" y="{_n(segment.y)}" '
+                    f'width="{_n(segment.width)}" height="{_n(segment.height)}" '
+                    f'fill="url(#{cid}-p{index})" stroke="#ffffff" stroke-width="1">'
+                    f"<title>{label}, {escape(segment.series.label)}: "
+                    f"{_n(segment.value)}</title></rect>"
+                )
+            if chart.grouped:
+                parts.append(
+                    f'<text x="{_n(segment.text_x)}" y="{_n(segment.text_y)}" font-size="11" '
+                    f'fill="#1f2937">{_n(segment.value)}</text>'
+                )
+        if not chart.grouped:
+            parts.append(
+                f'<text x="{_n(bar.total_x)}" y="{_n(bar.text_y)}" font-size="13" '
+                f'font-weight="bold" fill="#1f2937">{_n(bar.total)}</text>'
+            )
+        parts.append("</g>")
+    parts.append(
+        f'<line x1="{_n(chart.label_width)}" y1="0" x2="{_n(chart.label_width)}" '
+        f'y2="{_n(chart.height)}" stroke="#1f2937" stroke-width="1"/></svg>'
+    )
+    return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)
+
+
+def legend_swatch(series: Series) -> SafeString:
+    """The small square of a series in the legend: its colour and pattern, outlined."""
+    return mark_safe(  # noqa: S308 (colour and pattern come from PALETTE)
+        '<svg width="18" height="18" viewBox="0 0 8 8" aria-hidden="true" focusable="false">'
+        f'<rect width="8" height="8" fill="{escape(series.colour)}"/>'
+        f"{PATTERN_MARKS.get(series.pattern, '')}"
+        '<rect x="0.2" y="0.2" width="7.6" height="7.6" fill="none" stroke="#1f2937" '
+        'stroke-width="0.4"/></svg>'
+    )
+
+
+def table_body(chart: Chart) -> SafeString:
+    """The rows of the chart's data table: the category as a row header, a cell per
+    series and, stacked, the total; numbers localised as `{{ value }}` would write them."""
+    numeric = "utrecht-table__cell utrecht-table__cell--numeric"
+    rows = []
+    for label, values, total in chart.rows:
+        cells = "".join(f'<td class="{numeric}">{escape(localize(v))}</td>' for v in values)
+        if chart.stacked:
+            cells += f'<td class="{numeric}">{escape(localize(total))}</td>'
+        rows.append(
+            '<tr class="utrecht-table__row"><th class="utrecht-table__header-cell" '
+            f'scope="row">{escape(label)}</th>{cells}</tr>'
+        )
+    return mark_safe("".join(rows))  # noqa: S308 (labels and numbers escaped)

@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 GEOJSON = Path(settings.BASE_DIR) / "fixtures" / "groene_hart_gemeenten.geojson"
@@ -85,7 +86,8 @@ def outline() -> Outline:
             Shape(
                 code=properties["statcode"],
                 name=properties["statnaam"],
-                path=" ".join(parts),
+                # Numbers and letters only: marked safe once, not escaped per request.
+                path=mark_safe(" ".join(parts)),  # noqa: S308
                 label_x=round(sum(xs) / len(xs), 1),
                 label_y=round(sum(ys) / len(ys), 1),
             )

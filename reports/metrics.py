@@ -444,10 +444,22 @@ class CommunityFigure:
         return round(100 * self.attended / self.registrations) if self.registrations else None
 
 
+class _Count(models.Subquery):
+    """`SELECT COUNT(…)` of a queryset as a scalar subquery (0 when nothing matches)."""
+
+    template = "(SELECT COUNT(%(distinct)sitem) FROM (%(subquery)s) AS counted (item))"
+    output_field = models.IntegerField()
+
+    def __init__(self, queryset, column="pk", *, distinct=False):
+        super().__init__(queryset.order_by().values(column))
+        self.extra["distinct"] = "DISTINCT " if distinct else ""
+
+
 def community_activity(scope: Scope, period: Period, reader=None) -> CommunityFigure:
     """Themegroups, their members, the meetings held in the period and their attendance.
     For an organisation: the groups its people take part in, and its people's presence.
-    Four queries."""
+    One query: each count a scalar subquery of one SELECT on the scope's own row (on the
+    platform, which has no row, on the first themegroup's, or none)."""
     groups = scope.themegroups()
     members = ThemegroupMembership.objects.filter(themegroup__in=groups.values("pk")).exclude(
         role=ThemegroupMembership.Role.GAST
@@ -460,23 +472,31 @@ def community_activity(scope: Scope, period: Period, reader=None) -> CommunityFi
     attendances = Attendance.objects.filter(meeting__in=held.values("pk"))
     people = scope._people()
     if people is not None:
+        # An organisation's meetings held are those its people were on the list of.
         members = members.filter(user__in=people)
         attendances = attendances.filter(user__in=people)
-    group_counts = groups.aggregate(themegroups=Count("pk"))
-    member_counts = members.aggregate(members=Count("user", distinct=True))
-    attendance = attendances.aggregate(
-        registrations=Count("pk"),
-        attended=Count("pk", filter=Q(status=Attendance.Status.AANWEZIG)),
-        meetings_held=Count("meeting", distinct=True),
+        meetings_held = _Count(attendances, "meeting", distinct=True)
+    else:
+        meetings_held = _Count(held)
+    anchor = (
+        type(scope.obj).objects.filter(pk=scope.obj.pk)
+        if scope.obj is not None
+        else Themegroup.objects.order_by("pk")[:1]
     )
-    if people is None:
-        attendance["meetings_held"] = held.count()
+    row = anchor.values_list(
+        _Count(groups),
+        _Count(members, "user", distinct=True),
+        meetings_held,
+        _Count(attendances),
+        _Count(attendances.filter(status=Attendance.Status.AANWEZIG)),
+    ).first() or (0, 0, 0, 0, 0)
+    themegroups, members_count, held_count, registrations, attended = row
     return CommunityFigure(
-        themegroups=group_counts["themegroups"],
-        members=member_counts["members"],
-        meetings_held=attendance["meetings_held"],
-        registrations=attendance["registrations"],
-        attended=attendance["attended"],
+        themegroups=themegroups,
+        members=members_count,
+        meetings_held=held_count,
+        registrations=registrations,
+        attended=attended,
     )
 
 
@@ -505,14 +525,27 @@ def highlights(scope: Scope, period: Period, reader=None) -> Highlights:
     in it. A trajectory the reader may not see is counted, not named (as
     `procurement.permissions.can_see_trajectory` decides, from the organisation read
     with it and its prefetched participants). Three queries."""
-    completed = list(
-        scope.trajectories()
-        .filter(
-            status=Trajectory.Status.AFGEROND,
-            closed_on__gte=period.start,
-            closed_on__lte=period.end,
+    done = Q(
+        status=Trajectory.Status.AFGEROND,
+        closed_on__gte=period.start,
+        closed_on__lte=period.end,
+    )
+    if scope.kind == Scope.ORGANISATION:
+        # The latest few owned (by the dashboard index, which starts with the owner)
+        # and the latest few joined: the scope's UNION would make PostgreSQL walk every
+        # organisation's trajectories completed in the period.
+        latest = ("-closed_on", "-pk")
+        owned = Trajectory.objects.filter(done, organisation=scope.obj.pk)
+        joined = Trajectory.objects.filter(done, participating_organisations=scope.obj.pk)
+        candidates = Trajectory.objects.filter(
+            pk__in=owned.order_by(*latest)
+            .values("pk")[:HIGHLIGHTS]
+            .union(joined.order_by(*latest).values("pk")[:HIGHLIGHTS])
         )
-        .select_related("organisation", "current_phase")
+    else:
+        candidates = scope.trajectories().filter(done)
+    completed = list(
+        candidates.select_related("organisation", "current_phase")
         .only(
             "pk",
             "title",
