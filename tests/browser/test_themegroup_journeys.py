@@ -122,7 +122,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def test_a_member_shares_a_document_on_its_own_page(page, login_as, alice, group, tmp_path):
     """From the group's page to the upload page; a file that is not what it says comes
     back with the error summary and the title kept; a real PDF lands in the group's
-    documents. The members page (for members, read only) is one click away."""
+    documents. The members page opens for a member, read only."""
     login_as(alice)
     page.goto(group.get_absolute_url())
     assert not page.locator("[data-testid=documents] form[enctype]").count()
@@ -148,4 +148,9 @@ def test_a_member_shares_a_document_on_its_own_page(page, login_as, alice, group
 
     expect(page).to_have_url(re.compile(re.escape(group.get_absolute_url()) + "#documenten$"))
     expect(page.locator("[data-testid=document] a", has_text="Verslag april")).to_have_count(1)
+    assert_accessible(page)
+
+    page.goto(group.get_absolute_url() + "leden/")
+    expect(page.locator("[data-testid=members] [data-testid=member]")).to_have_count(2)
+    expect(page.locator("[data-testid=invite-form]")).to_have_count(0)
     assert_accessible(page)
