@@ -4,6 +4,7 @@ them (`Case.objects.published_for`)."""
 
 from urllib.parse import urlencode
 
+from django.db.models import OuterRef, StringAgg, Subquery, Value
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -14,15 +15,26 @@ CASES_SHOWN = 5  # the latest; the full list is the case list filtered on the gr
 
 
 def themegroup_cases(user, themegroup) -> Section:
-    """The group's latest published cases, as far as the reader may browse them, and
-    whether there are more (one row more is read: no count); the link to all of them is
-    the case list filtered on the group."""
+    """The group's latest published cases, as far as the reader may browse them, as
+    short rows (title, organisations, year: one query, no prefetching), and whether there
+    are more (one row more is read: no count); the link to all of them is the case list
+    filtered on the group."""
+    organisations = (
+        Case.organisations.through.objects.filter(case=OuterRef("pk"))
+        .order_by()
+        .values("case")
+        .annotate(names=StringAgg("organisation__name", Value(", "), order_by="organisation__name"))
+        .values("names")
+    )
     cases = list(
         Case.objects.published_for(user)
         .filter(themegroup=themegroup)
-        .with_card_data()
-        .order_by("-published_at", "-pk")[: CASES_SHOWN + 1]
+        .annotate(organisation_names=Subquery(organisations))
+        .order_by("-published_at", "-pk")
+        .values("slug", "title", "year", "visibility", "organisation_names")[: CASES_SHOWN + 1]
     )
+    for case in cases:
+        case["url"] = reverse("cases:case_detail", args=[case["slug"]])
     return Section(
         key="praktijkvoorbeelden",
         title=_("Praktijkvoorbeelden"),

@@ -38,7 +38,7 @@ urlpatterns = [
     path(f"{GROUP}aanmelden/", themegroups.join_request_create, name="join_request_create"),
     path(f"{GROUP}verlaten/", themegroups.themegroup_leave, name="themegroup_leave"),
     path(f"{GROUP}mededelingen/", themegroups.announcement_create, name="announcement_create"),
-    path(f"{GROUP}documenten/", themegroups.document_add, name="document_add"),
+    path(f"{GROUP}documenten/nieuw/", themegroups.document_new, name="document_new"),
     path(f"{GROUP}documenten/<int:pk>/", themegroups.document_download, name="document_download"),
     path(
         f"{GROUP}mededelingen/<int:pk>/verwijderen/",

@@ -2,20 +2,26 @@
 themegroup's and an organisation's trajectories as far as the reader may see them, with
 their non-confidential columns only."""
 
-from django.db.models import Q
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, Window
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from community.extensions import Section
 from community.models import Membership, ThemegroupMembership
 from procurement.models import Trajectory
 
-TRAJECTORIES_SHOWN = 25
+TRAJECTORIES_SHOWN = 5  # the latest; the joint ones are all on the filtered list
 
 
 def themegroup_trajectories(user, themegroup) -> Section:
-    """The group's trajectories as far as the reader may see them: joint ones of this
-    group, and those of the members' organisations in the group's sector (a trajectory
-    takes its sector from its own themegroup). Non-confidential fields only."""
+    """The group's latest trajectories as far as the reader may see them, with their
+    total: joint ones of this group, and those of the members' organisations in the
+    group's sector (a trajectory takes its sector from its own themegroup). One query
+    for the rows and the total (a window count, taken before the limit), joining only
+    what a row shows. Non-confidential fields only; the link to all joint trajectories
+    is the trajectory list filtered on the group."""
     member_organisations = (
         Membership.objects.active()
         .filter(
@@ -33,15 +39,23 @@ def themegroup_trajectories(user, themegroup) -> Section:
             Q(themegroup=themegroup)
             | Q(organisation__in=member_organisations, themegroup__sector=themegroup.sector)
         )
-        .with_list_data()
-        .defer("need_description", "notes", "outcome", "lessons")
+        .select_related("organisation", "current_phase", "r_level_target")
+        .defer("search_vector", "need_description", "notes", "outcome", "lessons")
+        .annotate(total=Window(Count("pk")))
         .order_by("-updated_at", "-pk")[:TRAJECTORIES_SHOWN]
     )
+    trajectories = list(trajectories)
     return Section(
         key="trajecten",
         title=_("Trajecten"),
         template="procurement/_themegroup_trajectories.html",
-        context={"trajectories": list(trajectories), "themegroup": themegroup},
+        context={
+            "trajectories": trajectories,
+            "total": trajectories[0].total if trajectories else 0,
+            "themegroup": themegroup,
+            "all_url": f"{reverse('procurement:trajectory_list')}?"
+            f"{urlencode({'themagroep': themegroup.pk})}",
+        },
     )
 
 

@@ -1416,9 +1416,10 @@ ROUTES.update(
             get=reads_group,
             post=refuses(405, public=False),
         ),
+        # Members read the member list; its coordinators (and staff) also manage it there.
         "community:themegroup_members": Entry(
             targets={name: _group_target(name) for name in GROUPS},
-            get=_in_group(GROUP_MANAGERS, Expect(200)),
+            get=_in_group(GROUP_MEMBERS, Expect(200)),
             post=refuses(405, public=False),
         ),
         "community:invitation_create": _group_action(
@@ -1447,7 +1448,12 @@ ROUTES.update(
             GROUP_MANAGERS, _body({"mededeling-title": "Let op", "mededeling-body": "Tekst"})
         ),
         "community:announcement_delete": _group_action(GROUP_MANAGERS, _group_announcement),
-        "community:document_add": _group_action(GROUP_MEMBERS, _upload),
+        # The upload page: members get the form and upload (back to the group's page).
+        "community:document_new": Entry(
+            targets={name: _group_target(name, _upload) for name in GROUPS},
+            get=_in_group(GROUP_MEMBERS, Expect(200)),
+            post=_in_group(GROUP_MEMBERS, Expect(302, "themegroup")),
+        ),
         "community:document_delete": _group_action(GROUP_MANAGERS, _group_document_deleted),
         "community:document_download": Entry(
             targets={"gww": _group_target("gww", _group_document)},

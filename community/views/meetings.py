@@ -8,10 +8,11 @@ by someone who is not a coordinator of this group (or staff) answers 403
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -146,10 +147,10 @@ def _open_actions(user, themegroup, before=None):
 
 
 def _limited(actions, shown):
-    """The first `shown` of `actions` and how many there are in all (a count query
-    only when the list is full)."""
-    first = list(actions[:shown])
-    return first, (actions.count() if len(first) == shown else len(first))
+    """The first `shown` of `actions` and how many there are in all, in one query (the
+    total is a window count over every row, taken before the limit)."""
+    first = list(actions.annotate(total=Window(Count("pk")))[:shown])
+    return first, (first[0].total if first else 0)
 
 
 def _on_group(themegroup, *action_lists):
@@ -181,20 +182,33 @@ def themegroup_meetings_context(user, themegroup, *, summary: bool = False) -> d
         group_meetings(user, themegroup).defer("minutes").annotate(has_minutes=~Q(minutes=""))
     )
     open_actions = _open_actions(user, themegroup)
-    upcoming = meetings.upcoming()
     context = {
         "themegroup": themegroup,
         "summary": summary,
         "can_manage": permissions.can_manage_themegroup(user, themegroup),
     }
     if summary:
-        context["upcoming_meetings"] = list(upcoming[:SUMMARY_MEETINGS])
-        context["past_meetings"] = list(meetings.past()[:SUMMARY_MEETINGS])
+        # The next and the last few in one query; a meeting is upcoming from its start.
+        now = timezone.now()
+        shown = list(
+            meetings.filter(starts_at__gte=now)
+            .order_by("starts_at")[:SUMMARY_MEETINGS]
+            .union(
+                meetings.filter(starts_at__lt=now).order_by("-starts_at")[:SUMMARY_MEETINGS],
+                all=True,
+            )
+        )
+        context["upcoming_meetings"] = sorted(
+            (m for m in shown if m.starts_at >= now), key=lambda m: m.starts_at
+        )
+        context["past_meetings"] = sorted(
+            (m for m in shown if m.starts_at < now), key=lambda m: m.starts_at, reverse=True
+        )
         context["open_actions"], context["open_action_count"] = _limited(
             open_actions, SUMMARY_ACTIONS
         )
     else:
-        context["upcoming_meetings"] = list(upcoming)
+        context["upcoming_meetings"] = list(meetings.upcoming())
         context["past_meetings"] = list(meetings.past()[:PAST_MEETINGS])
         context["open_actions"] = list(open_actions)
         context["open_action_count"] = len(context["open_actions"])

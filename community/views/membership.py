@@ -4,14 +4,15 @@ or after signing up). Every change goes through `community.services`."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import forms, services
+from community import forms, permissions, services
 from community.adapters import INVITATION_SESSION_KEY
 from community.models import (
     Membership,
@@ -20,31 +21,50 @@ from community.models import (
     ThemegroupJoinRequest,
     ThemegroupMembership,
 )
-from community.views.themegroups import managed_themegroup, members_url, places_of
+from community.views.themegroups import (
+    MEMBERS_PER_PAGE,
+    managed_themegroup,
+    members_url,
+    places_of,
+    visible_themegroup,
+)
+from kit import paging
 
 
 def _render_members(request, themegroup, status=200, **bound):
-    """The members page: invite form, open invitations and requests, and every place
-    with a form to change its role or remove it."""
+    """The members page: every place of the group, a page at a time. Its coordinators
+    (and staff) also get the invite form, the open invitations and requests, and per
+    place a form to change its role or remove it; the other members read the list."""
+    can_manage = permissions.can_manage_themegroup(request.user, themegroup)
+    paginator = Paginator(places_of(themegroup), MEMBERS_PER_PAGE)
+    page = paginator.get_page(paging.page_number(request.GET))
     context = {
         "themegroup": themegroup,
-        "places": list(places_of(themegroup)),
-        "invitations": list(
-            ThemegroupInvitation.objects.filter(
-                themegroup=themegroup, status=ThemegroupInvitation.Status.OPEN
-            ).select_related("invited_by", "organisation")
-        ),
-        "join_requests": list(
-            ThemegroupJoinRequest.objects.filter(
-                themegroup=themegroup, status=ThemegroupJoinRequest.Status.OPEN
-            ).select_related("user")
-        ),
-        "now": timezone.now(),
-        "roles": ThemegroupMembership.Role.choices,
-        "invite_form": bound.get("invite_form")
-        or forms.InvitationForm(themegroup=themegroup, user=request.user),
+        "can_manage": can_manage,
+        "page": page,
+        "places": page.object_list,
         "action_error": bound.get("action_error"),
     }
+    if not can_manage:
+        return render(request, "community/themegroup_members.html", context, status=status)
+    context.update(
+        {
+            "invitations": list(
+                ThemegroupInvitation.objects.filter(
+                    themegroup=themegroup, status=ThemegroupInvitation.Status.OPEN
+                ).select_related("invited_by", "organisation")
+            ),
+            "join_requests": list(
+                ThemegroupJoinRequest.objects.filter(
+                    themegroup=themegroup, status=ThemegroupJoinRequest.Status.OPEN
+                ).select_related("user")
+            ),
+            "now": timezone.now(),
+            "roles": ThemegroupMembership.Role.choices,
+            "invite_form": bound.get("invite_form")
+            or forms.InvitationForm(themegroup=themegroup, user=request.user),
+        }
+    )
     # The askers' organisations, in one query for all requests.
     askers = [r.user_id for r in context["join_requests"]]
     organisations = {}
@@ -68,7 +88,12 @@ def _refused(request, error: ValidationError) -> None:
 
 @require_GET
 def themegroup_members(request, region_slug, slug):
-    return _render_members(request, managed_themegroup(request, region_slug, slug))
+    """Who is in the group: for its members and coordinators (and staff); whoever reads
+    the group without a place in it (or as a guest) gets 403."""
+    themegroup = visible_themegroup(request, region_slug, slug)
+    if not permissions.is_themegroup_member(request.user, themegroup):
+        raise PermissionDenied
+    return _render_members(request, themegroup)
 
 
 @require_POST

@@ -3,12 +3,24 @@ add through `community.extensions`), and what members do there: announcements, s
 documents, learning goals, asking to join and leaving. Membership management is in
 `community.views.membership`."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    StringAgg,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +28,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import extensions, forms, permissions, services
 from community.models import (
@@ -28,10 +40,14 @@ from community.models import (
     ThemegroupInvitation,
     ThemegroupJoinRequest,
     ThemegroupMembership,
+    User,
 )
 from community.views import meetings
 
 ANNOUNCEMENTS_SHOWN = 10
+# The group's page lists its first places; the members page pages them all.
+MEMBERS_SHOWN = 20
+MEMBERS_PER_PAGE = 50
 ROLE_ORDER = Case(
     When(role=ThemegroupMembership.Role.COORDINATOR, then=Value(0)),
     When(role=ThemegroupMembership.Role.LID, then=Value(1)),
@@ -88,35 +104,72 @@ class MemberRow:
     organisations: str
 
 
-def member_rows(themegroup) -> list[MemberRow]:
-    """The group's places as plain rows (the page only shows them), coordinators first,
-    then members, then guests, each with the names of their active organisations: two
-    queries of plain values, whatever the number of members."""
-    places = list(
-        ThemegroupMembership.objects.filter(themegroup=themegroup)
-        .annotate(role_order=ROLE_ORDER)
-        .order_by("role_order", "user__full_name", "pk")
-        .values_list("user_id", "user__full_name", "user__email", "role")
-    )
-    organisations = defaultdict(list)
-    for user_id, name in (
+@dataclass(frozen=True)
+class MemberSummary:
+    """The first places of the group as its page shows them, and the totals: `places`
+    (coordinators first), `total` places, `members` (not counting guests) and
+    `coordinators`."""
+
+    places: list[MemberRow]
+    total: int
+    members: int
+    coordinators: int
+
+
+def _user_field(name):
+    """One field of the place's user, as a subquery: read per row by its primary key,
+    so the place list never joins (and never scans) the whole user table."""
+    return Subquery(User.objects.filter(pk=OuterRef("user_id")).order_by().values(name)[:1])
+
+
+def member_summary(themegroup, *, limit: int = MEMBERS_SHOWN) -> MemberSummary:
+    """The group's first `limit` places as plain rows, coordinators first, then members,
+    then guests, each with the names of their active organisations, and the totals:
+    one query whatever the number of members (counts as window functions over the
+    group's places, names and organisations per shown row)."""
+    organisations = (
         Membership.objects.active()
-        .filter(user__in=[user_id for user_id, *_rest in places])
-        .order_by("organisation__name", "role")
-        .values_list("user_id", "organisation__name")
-    ):
-        organisations[user_id].append(name)
-    labels = {role: str(label) for role, label in ThemegroupMembership.Role.choices}
-    return [
-        MemberRow(
-            name=name,
-            email=email,
-            role=role,
-            role_label=labels.get(role, role),
-            organisations=", ".join(organisations[user_id]),
+        .filter(user=OuterRef("user_id"))
+        .order_by()
+        .values("user")
+        .annotate(names=StringAgg("organisation__name", Value(", "), order_by="organisation__name"))
+        .values("names")
+    )
+    guest = ThemegroupMembership.Role.GAST
+    coordinator = ThemegroupMembership.Role.COORDINATOR
+    rows = list(
+        ThemegroupMembership.objects.filter(themegroup=themegroup)
+        .annotate(
+            role_order=ROLE_ORDER,
+            name=_user_field("full_name"),
+            email=_user_field("email"),
+            organisations=Subquery(organisations),
+            total=Window(Count("pk")),
+            members=Window(Count("pk", filter=~Q(role=guest))),
+            coordinators=Window(Count("pk", filter=Q(role=coordinator))),
         )
-        for user_id, name, email, role in places
-    ]
+        .order_by("role_order", "name", "pk")
+        .values_list("name", "email", "role", "organisations", "total", "members", "coordinators")[
+            :limit
+        ]
+    )
+    labels = {role: str(label) for role, label in ThemegroupMembership.Role.choices}
+    first = rows[0] if rows else (None,) * 4 + (0, 0, 0)
+    return MemberSummary(
+        places=[
+            MemberRow(
+                name=name or "",
+                email=email,
+                role=role,
+                role_label=labels.get(role, role),
+                organisations=organisations or "",
+            )
+            for name, email, role, organisations, *_counts in rows
+        ],
+        total=first[4],
+        members=first[5],
+        coordinators=first[6],
+    )
 
 
 @require_GET
@@ -142,12 +195,46 @@ def themegroup_list(request):
     return render(request, "community/themegroup_list.html", {"regions": regions.items()})
 
 
+def _manager_counts(themegroup) -> tuple[int, int]:
+    """The group's open invitations (not expired) and open requests to join, in one
+    query."""
+    invitations = ThemegroupInvitation.objects.filter(
+        themegroup=OuterRef("pk"),
+        status=ThemegroupInvitation.Status.OPEN,
+        expires_at__gt=timezone.now(),
+    )
+    requests = ThemegroupJoinRequest.objects.filter(
+        themegroup=OuterRef("pk"), status=ThemegroupJoinRequest.Status.OPEN
+    )
+    return (
+        Themegroup.objects.filter(pk=themegroup.pk)
+        .annotate(
+            open_invitations=Coalesce(_counted(invitations), 0),
+            open_requests=Coalesce(_counted(requests), 0),
+        )
+        .values_list("open_invitations", "open_requests")
+        .get()
+    )
+
+
+def _counted(queryset):
+    return Subquery(
+        queryset.order_by().values("themegroup").annotate(n=Count("pk")).values("n")[:1]
+    )
+
+
 def render_detail(request, themegroup, status=200, **bound):
-    """The group's page; `bound` holds a form with errors when an action failed."""
+    """The group's page; `bound` holds a form with errors when an action failed.
+
+    Short whatever the group's size: its first places (with the totals and a link to
+    the members page), the next and last meetings, the open actions due first, the
+    latest trajectories and cases (each with its total and a link to the full list);
+    the document upload form is a page of its own."""
     user = request.user
     is_member = permissions.is_themegroup_member(user, themegroup)
     can_manage = permissions.can_manage_themegroup(user, themegroup)
-    places = member_rows(themegroup)
+    summary = member_summary(themegroup)
+    coordinator = ThemegroupMembership.Role.COORDINATOR
     context = {
         "themegroup": themegroup,
         "role": permissions.themegroup_role(user, themegroup),
@@ -155,9 +242,12 @@ def render_detail(request, themegroup, status=200, **bound):
         "can_manage": can_manage,
         "can_join": permissions.can_request_to_join(user, themegroup),
         "can_leave": permissions.can_leave_themegroup(user, themegroup),
-        "coordinators": [p for p in places if p.role == ThemegroupMembership.Role.COORDINATOR],
-        "places": places if is_member else [],
-        "member_count": sum(p.role != ThemegroupMembership.Role.GAST for p in places),
+        "coordinators": [p for p in summary.places if p.role == coordinator],
+        "more_coordinators": summary.coordinators
+        - sum(p.role == coordinator for p in summary.places),
+        "places": summary.places if is_member else [],
+        "place_count": summary.total,
+        "member_count": summary.members,
         "learning_goals": list(
             LearningGoal.objects.filter(themegroup=themegroup).order_by("created_at", "id")
         ),
@@ -178,20 +268,14 @@ def render_detail(request, themegroup, status=200, **bound):
             ]
         )
         context["documents"] = list(
-            ThemegroupDocument.objects.filter(themegroup=themegroup).select_related("uploaded_by")
+            ThemegroupDocument.objects.filter(themegroup=themegroup).values(
+                "pk", "title", "shared_with_guests"
+            )
         )
-        context["document_form"] = bound.get("document_form") or forms.DocumentForm()
     if can_manage:
         context["announcement_form"] = bound.get("announcement_form") or forms.AnnouncementForm()
         context["goal_form"] = bound.get("goal_form") or forms.LearningGoalForm()
-        context["open_invitations"] = ThemegroupInvitation.objects.filter(
-            themegroup=themegroup,
-            status=ThemegroupInvitation.Status.OPEN,
-            expires_at__gt=timezone.now(),
-        ).count()
-        context["open_requests"] = ThemegroupJoinRequest.objects.filter(
-            themegroup=themegroup, status=ThemegroupJoinRequest.Status.OPEN
-        ).count()
+        context["open_invitations"], context["open_requests"] = _manager_counts(themegroup)
         context["goal_statuses"] = LearningGoal.Status.choices
     return render(request, "community/themegroup_detail.html", context, status=status)
 
@@ -263,14 +347,16 @@ def announcement_create(request, region_slug, slug):
     return render_detail(request, themegroup, status=400, announcement_form=form, action_error=form)
 
 
-@require_POST
-def document_add(request, region_slug, slug):
-    """Members share a PDF or image with the group (checked by its content)."""
+@require_http_methods(["GET", "POST"])
+def document_new(request, region_slug, slug):
+    """The page on which members share a PDF or image with the group (checked by its
+    content); after the upload, back to the group's documents. Members only: whoever
+    reads the group without a place in it gets 403."""
     themegroup = visible_themegroup(request, region_slug, slug)
     if not permissions.can_share_documents(request.user, themegroup):
         raise PermissionDenied
-    form = forms.DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
+    form = forms.DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
         try:
             services.themegroup_document_add(
                 actor=request.user,
@@ -284,7 +370,12 @@ def document_add(request, region_slug, slug):
         else:
             messages.success(request, _("Het document is gedeeld met de themagroep."))
             return _back(themegroup, "documenten")
-    return render_detail(request, themegroup, status=400, document_form=form, action_error=form)
+    return render(
+        request,
+        "community/document_new.html",
+        {"themegroup": themegroup, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_GET

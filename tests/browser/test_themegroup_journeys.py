@@ -114,3 +114,43 @@ def test_a_coordinator_deletes_an_announcement_and_a_document_after_confirming(
         submit(page, confirmation)
         expect(page.locator(f"[data-testid={kind}]")).to_have_count(0)
         assert_accessible(page)
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_a_member_shares_a_document_on_its_own_page(page, login_as, alice, group, tmp_path):
+    """From the group's page to the upload page; a file that is not what it says comes
+    back with the error summary and the title kept; a real PDF lands in the group's
+    documents. The members page opens for a member, read only."""
+    login_as(alice)
+    page.goto(group.get_absolute_url())
+    assert not page.locator("[data-testid=documents] form[enctype]").count()
+    with page.expect_navigation():
+        page.locator("[data-testid=document-new]").click()
+    assert_accessible(page)
+
+    fake = tmp_path / "stiekem.pdf"
+    fake.write_bytes(b"MZ\x90\x00 not a pdf")
+    form = page.locator("[data-testid=document-form]")
+    form.locator("#id_document-file").set_input_files(str(fake))
+    form.locator("#id_document-title").fill("Verslag april")
+    submit(page, form)
+    expect(page.locator("[data-testid=error-summary] a[href='#id_document-file']")).to_have_count(1)
+    expect(page.locator("#id_document-title")).to_have_value("Verslag april")
+    assert_accessible(page)
+
+    real = tmp_path / "verslag-april.pdf"
+    real.write_bytes(PDF)
+    form = page.locator("[data-testid=document-form]")
+    form.locator("#id_document-file").set_input_files(str(real))
+    submit(page, form)
+
+    expect(page).to_have_url(re.compile(re.escape(group.get_absolute_url()) + "#documenten$"))
+    expect(page.locator("[data-testid=document] a", has_text="Verslag april")).to_have_count(1)
+    assert_accessible(page)
+
+    page.goto(group.get_absolute_url() + "leden/")
+    expect(page.locator("[data-testid=members] [data-testid=member]")).to_have_count(2)
+    expect(page.locator("[data-testid=invite-form]")).to_have_count(0)
+    assert_accessible(page)

@@ -1,5 +1,5 @@
-"""The cases section of a themegroup's page: the latest few, and a link to the case
-list filtered on the group when there are more."""
+"""The cases section of a themegroup's page: the latest few as short rows, and a link to
+the case list filtered on the group when there are more."""
 
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -33,7 +33,7 @@ def section(client, user, themegroup):
     response = client.get(themegroup.get_absolute_url())
     assert response.status_code == 200
     page = BeautifulSoup(response.content, "html.parser")
-    return page.select("[data-testid=themegroup-cases] [data-testid=case-card]"), page.select_one(
+    return page.select("[data-testid=themegroup-cases] [data-testid=case]"), page.select_one(
         "[data-testid=themegroup-cases-all]"
     )
 

@@ -50,10 +50,13 @@ def committed(django_capture_on_commit_callbacks, celery_eager):
 # --- the members page, per persona ------------------------------------------------------
 
 MANAGERS = {"bob", "staff_mfa"}
+# Members read the list (without the forms); who reads the group without a place in it
+# gets 403.
+READERS = MANAGERS | {"alice"}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_the_members_page_is_for_the_groups_coordinators(
+def test_the_members_page_is_for_the_groups_members_and_managed_by_its_coordinators(
     as_persona, group, persona, gina, olga, staff_mfa
 ):
     response = as_persona(persona).get(url("themegroup_members", group))
@@ -62,16 +65,42 @@ def test_the_members_page_is_for_the_groups_coordinators(
         assert response.status_code == 302
     elif persona in {"gina", "charlie"}:
         assert response.status_code == 404
-    elif persona in MANAGERS:
+    elif persona in READERS:
         assert response.status_code == 200
-        rows = soup(response).select("[data-testid=members] [data-testid=member]")
+        page = soup(response)
+        rows = page.select("[data-testid=members] [data-testid=member]")
         assert {r["data-email"]: r["data-role"] for r in rows} == {
             "bob@beta.example": "coordinator",
             "alice@alfa.example": "lid",
             gina.email: "gast",
         }
+        manages = persona in MANAGERS
+        assert bool(page.select("[data-testid=invite-form]")) is manages
+        assert bool(page.select("[data-testid=invitations]")) is manages
+        assert bool(page.select("[data-testid=members] form")) is manages
     else:
         assert response.status_code == 403
+
+
+def test_the_members_page_pages_a_large_group(client, alice, alfa, group, gina):
+    for n in range(52):  # with bob, alice and gina: 55 places, two pages of 50
+        member = factories.UserFactory(full_name=f"Lid {n:02}")
+        factories.MembershipFactory(user=member, organisation=alfa)
+        factories.ThemegroupMembershipFactory(themegroup=group, user=member)
+    client.force_login(alice)
+
+    first = soup(client.get(url("themegroup_members", group)))
+    second = soup(client.get(url("themegroup_members", group) + "?pagina=2"))
+
+    assert first.select_one("[data-testid=members]")["data-total"] == "55"
+    first_rows = [r["data-email"] for r in first.select("[data-testid=member]")]
+    second_rows = [r["data-email"] for r in second.select("[data-testid=member]")]
+    assert len(first_rows) == 50
+    assert len(second_rows) == 5
+    assert not set(first_rows) & set(second_rows)
+    assert first_rows[0] == "bob@beta.example"  # coordinators first
+    assert first.select_one("[data-testid=pagination] a[rel=next]")["href"].startswith("?pagina=2")
+    assert second.select_one("[data-testid=pagination] a[rel=prev]")
 
 
 def test_the_members_page_refuses_post(client, bob, group):

@@ -164,9 +164,13 @@ def test_the_page_shows_upcoming_and_past_meetings(client, alice, group):
     assert [a.get_text(strip=True) for a in past.select("a")] == ["Kick-off"]
 
 
+@pytest.mark.parametrize("persona", ["bob", "alice"])
 def test_the_page_reads_a_constant_number_of_queries(
-    client, bob, group, alfa, django_assert_max_num_queries, settings, tmp_path
+    as_persona, bob, alice, group, alfa, django_assert_num_queries, settings, tmp_path, persona
 ):
+    """For a coordinator and for a member: the same number of queries with 2 and with 8
+    of everything (members, announcements, goals, cases, documents, meetings with
+    actions, trajectories), and the page stays short."""
     settings.MEDIA_ROOT = tmp_path
 
     def add_rows(n):
@@ -174,6 +178,13 @@ def test_the_page_reads_a_constant_number_of_queries(
             member = factories.UserFactory()
             factories.MembershipFactory(user=member, organisation=alfa)
             factories.ThemegroupMembershipFactory(themegroup=group, user=member)
+            procurement_services.trajectory_create(
+                actor=alice,
+                organisation=alfa,
+                title=f"Traject {i}",
+                procurement_type="werk",
+                themegroup=group,
+            )
             services.themegroup_announcement_create(
                 actor=bob, themegroup=group, title=f"Bericht {i}", body="Tekst"
             )
@@ -188,18 +199,55 @@ def test_the_page_reads_a_constant_number_of_queries(
                 )
                 factories.MeetingActionFactory.create_batch(3, meeting=meeting, owner=member)
 
-    client.force_login(bob)
+    client = as_persona(persona)
     add_rows(2)
-    with django_assert_max_num_queries(60) as few:
+    client.get(url("themegroup_detail", group))  # the session and the like, once
+    with django_assert_num_queries(16 if persona == "bob" else 15) as few:
         client.get(url("themegroup_detail", group))
     add_rows(6)
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(url("themegroup_detail", group))
     page = soup(response)
     assert len(page.select("[data-testid=member]")) == 10
     assert len(page.select("[data-testid=document]")) == 8
     assert len(page.select("[data-testid=open-actions] [data-testid=action]")) == 5
     assert page.select_one("[data-testid=all-meetings]")["data-open-actions"] == "48"
+    assert len(page.select("[data-testid=section-trajecten] [data-testid=trajectory]")) == 5
+    total = page.select_one("[data-testid=themegroup-trajectories-total]")
+    assert total["data-total"] == "8"
+    assert len(page.select("[data-testid=upcoming-meetings] li")) == 3
+    assert len(page.select("[data-testid=past-meetings] li")) == 3
+
+
+def test_the_page_lists_the_first_twenty_places_with_the_total_and_a_link(
+    client, alice, bob, gina, group, alfa
+):
+    for n in range(25):
+        member = factories.UserFactory(full_name=f"Lid {n:02}")
+        factories.MembershipFactory(user=member, organisation=alfa)
+        factories.ThemegroupMembershipFactory(themegroup=group, user=member)
+    client.force_login(alice)
+
+    page = soup(client.get(url("themegroup_detail", group)))
+
+    rows = page.select("[data-testid=members] [data-testid=member]")
+    assert len(rows) == 20
+    assert rows[0]["data-email"] == "bob@beta.example"  # the coordinator first
+    assert all(row["data-role"] != "gast" for row in rows)  # the guest comes last
+    link = page.select_one("[data-testid=all-members]")
+    assert link["data-total"] == "28"  # bob, alice, gina and 25 more
+    assert link.select_one("a")["href"] == url("themegroup_members", group)
+    assert page.select_one("[data-testid=member-count]").get_text(strip=True).startswith("27")
+    assert [c.get_text(strip=True) for c in page.select("[data-testid=coordinator]")] == [
+        "Bob Bakker"
+    ]
+
+
+def test_a_small_group_lists_every_place_without_the_link(client, alice, gina, group):
+    client.force_login(alice)
+    page = soup(client.get(url("themegroup_detail", group)))
+    assert len(page.select("[data-testid=members] [data-testid=member]")) == 3
+    assert not page.select("[data-testid=all-members]")
 
 
 # --- the sections of procurement and cases ---------------------------------------------
@@ -241,6 +289,32 @@ def test_the_group_shows_its_trajectories_without_confidential_fields(
     assert b"7.654.321" not in response.content
 
 
+def test_the_group_shows_its_latest_five_trajectories_with_the_total_and_a_link(
+    client, dora, alice, alfa, group, trajectories
+):
+    for n in range(6):
+        procurement_services.trajectory_create(
+            actor=alice,
+            organisation=alfa,
+            title=f"Kademuur {n}",
+            procurement_type="werk",
+            themegroup=group,
+        )
+    client.force_login(dora)
+
+    page = soup(client.get(url("themegroup_detail", group)))
+
+    section = page.select_one("[data-testid=section-trajecten]")
+    rows = section.select("[data-testid=trajectory]")
+    assert [row.select_one("a").get_text(strip=True) for row in rows] == [
+        f"Kademuur {n}" for n in (5, 4, 3, 2, 1)
+    ]  # the last changed first
+    total = section.select_one("[data-testid=themegroup-trajectories-total]")
+    assert total["data-total"] == "8"  # six more, the joint one and the member's in the sector
+    link = section.select_one("a[data-testid=themegroup-trajectories-all]")
+    assert link["href"] == f"{reverse('procurement:trajectory_list')}?themagroep={group.pk}"
+
+
 def test_the_group_shows_its_published_cases_as_far_as_the_reader_may_browse(
     client, dora, group, alfa
 ):
@@ -250,8 +324,10 @@ def test_the_group_shows_its_published_cases_as_far_as_the_reader_may_browse(
 
     page = soup(client.get(url("themegroup_detail", group)))
 
-    cards = page.select("[data-testid=section-praktijkvoorbeelden] [data-testid=case-card]")
-    assert [card["data-slug"] for card in cards] == [published.slug]
+    rows = page.select("[data-testid=section-praktijkvoorbeelden] [data-testid=case]")
+    assert [row["data-slug"] for row in rows] == [published.slug]
+    assert rows[0].select_one("a")["href"] == published.get_absolute_url()
+    assert "Gemeente Alfa" in rows[0].get_text()
 
 
 # --- asking to join, leaving ------------------------------------------------------------
@@ -379,15 +455,44 @@ def upload(title="Verslag", guests=False):
     return data
 
 
+def test_the_group_page_links_to_the_upload_page_instead_of_holding_the_form(client, alice, group):
+    client.force_login(alice)
+    page = soup(client.get(url("themegroup_detail", group)))
+    documents = page.select_one("[data-testid=documents]")
+    assert not documents.select("form[enctype]")
+    assert documents.select_one("a[data-testid=document-new]")["href"] == url("document_new", group)
+
+
+def test_a_member_opens_the_upload_page(client, alice, group):
+    client.force_login(alice)
+
+    response = client.get(url("document_new", group))
+
+    assert response.status_code == 200
+    form = soup(response).select_one("form[data-testid=document-form]")
+    assert form["method"] == "post"
+    assert form["enctype"] == "multipart/form-data"
+    assert {field["name"] for field in form.select("input:not([type=hidden])")} == {
+        "document-file",
+        "document-title",
+        "document-shared_with_guests",
+    }
+    assert form.select_one("input[name=csrfmiddlewaretoken]")
+
+
 def test_a_member_shares_a_document_and_members_download_it(client, alice, bob, group):
     client.force_login(alice)
 
-    response = client.post(url("document_add", group), upload())
+    response = client.post(url("document_new", group), upload())
 
     assert response.status_code == 302
+    assert response["Location"] == url("themegroup_detail", group) + "#documenten"
     document = ThemegroupDocument.objects.get()
     assert document.content_type == "image/png"
     assert document.uploaded_by == alice
+    assert document.history.get().history_user == alice
+    page = soup(client.get(response["Location"]))
+    assert [a.get_text(strip=True) for a in page.select("[data-testid=document] a")] == ["Verslag"]
     client.force_login(bob)
     download = client.get(url("document_download", group, document.pk))
     assert download.status_code == 200
@@ -395,25 +500,55 @@ def test_a_member_shares_a_document_and_members_download_it(client, alice, bob, 
     assert "no-store" in download["Cache-Control"]
 
 
-def test_a_file_that_is_not_what_it_says_is_refused(client, alice, group):
+def test_a_file_that_is_not_what_it_says_is_refused_and_the_title_kept(client, alice, group):
     client.force_login(alice)
     fake = SimpleUploadedFile(
         "stiekem.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
     )
 
     response = client.post(
-        url("document_add", group), {"document-file": fake, "document-title": "Echt"}
+        url("document_new", group), {"document-file": fake, "document-title": "Echt"}
     )
 
     assert response.status_code == 400
-    assert soup(response).select("[data-testid=error-summary]")
+    page = soup(response)
+    assert [a["href"] for a in page.select("[data-testid=error-summary] a")] == [
+        "#id_document-file"
+    ]
+    assert page.select_one("#id_document-title")["value"] == "Echt"
     assert not ThemegroupDocument.objects.exists()
 
 
-@pytest.mark.parametrize(("persona", "status"), [("gina", 404), ("dora", 403), ("charlie", 404)])
-def test_who_is_not_a_member_shares_nothing(as_persona, group, gina, persona, status):
-    assert as_persona(persona).post(url("document_add", group), upload()).status_code == status
+def test_an_upload_without_a_file_names_the_field(client, alice, group):
+    client.force_login(alice)
+    response = client.post(url("document_new", group), {"document-title": "Zonder bestand"})
+    assert response.status_code == 400
+    assert [a["href"] for a in soup(response).select("[data-testid=error-summary] a")] == [
+        "#id_document-file"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("anonymous", 302), ("gina", 404), ("dora", 403), ("olga", 403), ("charlie", 404)],
+)
+def test_who_is_not_a_member_shares_nothing(as_persona, group, gina, olga, persona, status):
+    client = as_persona(persona)
+    assert client.get(url("document_new", group)).status_code == status
+    assert client.post(url("document_new", group), upload()).status_code == status
     assert not ThemegroupDocument.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "patch"])
+def test_the_upload_page_takes_only_get_and_post(client, alice, group, method):
+    client.force_login(alice)
+    assert getattr(client, method)(url("document_new", group)).status_code == 405
+
+
+def test_staff_share_a_document(as_persona, group, staff_mfa):
+    response = as_persona("staff_mfa").post(url("document_new", group), upload("Van beheer"))
+    assert response.status_code == 302
+    assert ThemegroupDocument.objects.get().title == "Van beheer"
 
 
 @pytest.mark.parametrize(
