@@ -107,10 +107,9 @@ class PeriodForm(forms.Form):
         return "trajecten"
 
 
-def scope_choices(user) -> tuple[list, dict[str, Scope]]:
-    """The scopes a report may be asked for (or subscribed to), grouped for a select, and
-    the `Scope` behind each value (`organisatie-12`)."""
-    scopes = {}
+def scope_choices(user) -> list:
+    """The scopes a report may be asked for (or subscribed to), grouped for a select; each
+    value is a scope's key (`organisatie-12`)."""
     groups = [
         (_("Organisaties"), permissions.report_organisations(user).order_by("name")),
         (_("Regio's"), permissions.dashboard_regions(user).order_by("name")),
@@ -118,22 +117,77 @@ def scope_choices(user) -> tuple[list, dict[str, Scope]]:
     ]
     choices = [("", _("Kies waarover"))]
     for label, objects in groups:
-        options = []
-        for obj in objects:
-            scope = Scope.of(obj)
-            key = f"{scope.kind}-{obj.pk}"
-            scopes[key] = scope
-            options.append((key, scope.name))
+        options = [(scope_key(scope := Scope.of(obj)), scope.name) for obj in objects]
         if options:
             choices.append((label, options))
-    return choices, scopes
+    return choices
+
+
+def scope_key(scope: Scope) -> str:
+    return f"{scope.kind}-{scope.obj.pk}"
+
+
+# The scopes of each kind a report may be asked for, as in `scope_choices`.
+SCOPE_QUERYSETS = {
+    Scope.ORGANISATION: permissions.report_organisations,
+    Scope.REGION: permissions.dashboard_regions,
+    Scope.THEMEGROUP: permissions.dashboard_themegroups,
+}
+
+
+def scope_for_key(user, key: str) -> Scope | None:
+    """The scope behind a key of `scope_choices`, if the user may choose it: one lookup
+    instead of listing every choice."""
+    kind, _dash, pk = key.partition("-")
+    if kind not in SCOPE_QUERYSETS or not (pk.isascii() and pk.isdigit()) or len(pk) > 9:
+        return None
+    found = list(SCOPE_QUERYSETS[kind](user).filter(pk=int(pk))[:1])
+    return Scope.of(found[0]) if found else None
+
+
+class ScopeField(forms.ChoiceField):
+    """A scope the user may view, by its key. The options are listed only when the field
+    is shown (a callable); a posted key is checked by looking up that one scope, which
+    `scope(key)` then returns."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = None
+        self._scopes: dict[str, Scope | None] = {}
+        self._listed: list | None = None
+
+    def for_user(self, user) -> None:
+        """Called by each form on its own copy of the field (a new dict: the copy would
+        otherwise share the class field's)."""
+        self.user = user
+        self._scopes = {}
+        self._listed = None
+        self.choices = self.listed
+
+    def listed(self) -> list:
+        """The grouped options, listed once per form when shown."""
+        if self._listed is None:
+            self._listed = scope_choices(self.user)
+        return self._listed
+
+    @property
+    def has_options(self) -> bool:
+        return len(self.listed()) > 1
+
+    def scope(self, key: str) -> Scope | None:
+        if key not in self._scopes:
+            self._scopes[key] = scope_for_key(self.user, key) if key else None
+        return self._scopes[key]
+
+    def valid_value(self, value) -> bool:
+        return self.scope(str(value)) is not None
 
 
 class ReportRequestForm(PeriodForm):
     """Ask for a PDF report: a scope the reader may view (`reports.permissions`) and a
     period as on the dashboard. `scope` holds the chosen `Scope` once valid."""
 
-    bereik = forms.ChoiceField(label=_("Rapportage over"))
+    bereik = ScopeField(label=_("Rapportage over"))
 
     field_order = ["bereik", "periode", "van", "tot"]
 
@@ -141,11 +195,11 @@ class ReportRequestForm(PeriodForm):
         super().__init__(*args, **kwargs)
         del self.fields["kaart"]
         self.user = user
-        self.fields["bereik"].choices, self.scopes = scope_choices(user)
+        self.fields["bereik"].for_user(user)
 
     def clean(self):
         data = super().clean()
-        scope = self.scopes.get(data.get("bereik") or "")
+        scope = self.fields["bereik"].scope(data.get("bereik") or "")
         if scope is not None:
             data["scope"] = scope
         return data
@@ -159,7 +213,7 @@ class SubscriptionForm(forms.Form):
     """Subscribe to a scheduled report: a scope the reader may view (the same choices as
     the request form), monthly or quarterly, in a language."""
 
-    bereik = forms.ChoiceField(label=_("Rapportage over"))
+    bereik = ScopeField(label=_("Rapportage over"))
     frequentie = forms.ChoiceField(
         label=_("Hoe vaak"),
         choices=ReportSubscription.Frequency.choices,
@@ -171,11 +225,11 @@ class SubscriptionForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["bereik"].choices, self.scopes = scope_choices(user)
+        self.fields["bereik"].for_user(user)
 
     def clean(self):
         data = super().clean()
-        scope = self.scopes.get(data.get("bereik") or "")
+        scope = self.fields["bereik"].scope(data.get("bereik") or "")
         frequency = data.get("frequentie")
         if scope is None or not frequency:
             return data

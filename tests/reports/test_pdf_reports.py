@@ -19,6 +19,7 @@ from community.models import Membership
 from kit import pdf
 from portal.celery import app
 from reports import documents, mails, services, tasks
+from reports.forms import ReportRequestForm
 from reports.metrics import Period, Scope
 from reports.models import ReportDownload, ReportRun, private_storage
 from tests import factories
@@ -422,6 +423,46 @@ def test_a_scope_she_may_not_view_is_an_error_and_keeps_what_was_typed(world, cl
     assert {"#id_bereik", "#id_tot"} <= links
     assert soup.select_one("input[name=van]")["value"] == "2026-02-01"
     assert not ReportRun.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["regio-abc", "regio-", "regio-99999999999999999999", "land-1", "regio-١", "", "-", "x" * 300],
+)
+def test_a_key_naming_no_scope_is_an_error_not_a_crash(world, client, dora, key):
+    client.force_login(dora)
+    response = client.post(reverse("reports:report_list"), {"bereik": key, "periode": "jaar-2026"})
+    assert response.status_code == 400
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert "#id_bereik" in {a["href"] for a in soup.select("[data-testid=error-summary] a")}
+    assert not ReportRun.objects.exists()
+
+
+def test_a_request_looks_up_only_the_scope_it_names(
+    world, client, dora, groene_hart, monkeypatch, django_assert_num_queries
+):
+    """The options (every organisation, region and themegroup the reader may choose) are
+    listed only to show the form; a valid request looks up its one scope."""
+    monkeypatch.setattr(tasks.report_make, "delay", lambda run_id: None)
+    client.force_login(dora)
+    data = {"bereik": f"regio-{groene_hart.pk}", "periode": "jaar-2026"}
+    client.post(reverse("reports:report_list"), data)  # the session's first request
+    with django_assert_num_queries(7) as counted:
+        assert client.post(reverse("reports:report_list"), data).status_code == 302
+    tables = " ".join(query["sql"] for query in counted.captured_queries)
+    assert 'community_themegroup"' not in tables.replace("community_themegroupmembership", "")
+    assert tables.count('FROM "community_region"') == 1
+    assert 'FROM "community_organisation"' not in tables
+
+
+def test_a_scope_looked_up_for_one_reader_is_not_lent_to_the_next(
+    world, dora, charlie, groene_hart
+):
+    key = f"regio-{groene_hart.pk}"
+    assert ReportRequestForm({"bereik": key, "periode": "jaar-2026"}, user=dora).is_valid()
+    other = ReportRequestForm({"bereik": key, "periode": "jaar-2026"}, user=charlie)
+    assert not other.is_valid()
+    assert "bereik" in other.errors
 
 
 def test_the_list_shows_mine_and_others_finished_reports_in_constant_queries(
