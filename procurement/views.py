@@ -138,14 +138,24 @@ def _visible(request, pk) -> Trajectory:
     if trajectory.has_participants:
         prefetch_related_objects([trajectory], participants)
     else:
-        # What the prefetch would have left: nothing, known without a query.
-        trajectory._prefetched_objects_cache = {
-            "participating_organisations": Organisation.objects.none()
-        }
+        # What the prefetch would have left: nothing, known without a query (and with
+        # its result cache filled, as a prefetch leaves it, so that reading it does not
+        # go through the SQL compiler either).
+        nobody = Organisation.objects.none()
+        nobody._result_cache, nobody._prefetch_done = [], True
+        trajectory._prefetched_objects_cache = {"participating_organisations": nobody}
     if not permissions.can_see_trajectory(request.user, trajectory):
         raise Http404
-    reference.reference().attach(trajectory)
+    _reference(request).attach(trajectory)
     return trajectory
+
+
+def _reference(request) -> reference.Reference:
+    """The seeded reference data (`procurement.reference`), asked of the cache once per
+    request: `_visible` and the page both read it."""
+    if not hasattr(request, "procurement_reference"):
+        request.procurement_reference = reference.reference()
+    return request.procurement_reference
 
 
 def _exists(model) -> RawSQL:
@@ -259,7 +269,7 @@ def _render_detail(request, trajectory, status=200, **bound):
     confidential = permissions.can_see_confidential(user, trajectory)
     today = timezone.localdate()
     # Phases, guidance, questions, the R-ladder and thresholds: seeded, from the cache.
-    seeded = reference.reference()
+    seeded = _reference(request)
     phases = _phase_rows(seeded, trajectory, today)
     current = trajectory.current_phase
     # Answer forms for one phase at a time (the current one, or the one asked for with

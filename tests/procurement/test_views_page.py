@@ -120,7 +120,8 @@ def test_an_answer_sent_back_with_an_error_is_drawn_by_its_form(client, trajecto
     links = {a["href"] for a in page.select("[data-testid=error-summary] a")}
     assert links == {f"#id_q{question.pk}-answer"}
     field = page.select_one(f"#id_q{question.pk}-answer")
-    assert field is not None and field.name == "textarea"
+    assert field is not None
+    assert field.name == "textarea"
     assert page.select_one(f"#id_q{question.pk}-answer_error") is not None
     # The other questions of the phase keep their hand-written inputs.
     others = page.select("[data-testid=question] textarea")
