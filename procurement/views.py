@@ -16,13 +16,14 @@ from django.db.models import BooleanField, Prefetch, Q, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community.models import Meeting, Organisation
@@ -277,15 +278,6 @@ def _render_detail(request, trajectory, status=200, **bound):
     # answers, with a link to answer them.
     answering = bound.get("answering_phase") or _answering_phase(request, current, phases)
     answer_forms = can_edit and not trajectory.is_closed
-    by_kind = defaultdict(list)
-    if current:
-        for item in seeded.guidance.get(current.pk, []):
-            by_kind[item.kind].append(item)
-    guidance = [
-        (PhaseGuidance.Kind(kind).label, by_kind[kind])
-        for kind in PhaseGuidance.Kind.values
-        if by_kind[kind]
-    ]
     # `has_kpis`, `has_documents`, `has_cases` and `has_action_links`: annotated by
     # `_visible`.
     kpis = _kpis(trajectory, can_edit) if trajectory.has_kpis else []
@@ -300,8 +292,8 @@ def _render_detail(request, trajectory, status=200, **bound):
         "confidential": confidential,
         "phases": phases,
         "current": current,
-        "guidance": guidance,
-        "ladder": _ladder_rows(seeded, trajectory),
+        "guidance": _guidance(seeded, current),
+        "ladder": _ladder(seeded, trajectory),
         # Only the phase in view lists its questions; the others give their counts and
         # a link (?fase=), which keeps the page short and quick to draw.
         "questions": _question_groups(seeded, trajectory, phases, answering, bound, answer_forms),
@@ -334,6 +326,33 @@ def _render_detail(request, trajectory, status=200, **bound):
             "completed_on": forms.PhaseCompleteForm.base_fields["completed_on"].label,
         }
     return render(request, "procurement/trajectory_detail.html", context, status=status)
+
+
+def _guidance(seeded, current) -> str:
+    """The guidance of the current phase (goal, who is involved, attention points, tools,
+    inspiration, source): seeded data only, the same on every trajectory in that phase,
+    so drawn once per process, phase and language and kept with the reference data it
+    came from (`Reference.drawn`, gone with it when the seed or the admin changes it)."""
+    if current is None:
+        return ""
+    key = ("guidance", current.pk, get_language())
+    html = seeded.drawn.get(key)
+    if html is None:
+        by_kind = defaultdict(list)
+        for item in seeded.guidance.get(current.pk, []):
+            by_kind[item.kind].append(item)
+        html = seeded.drawn[key] = render_to_string(
+            "procurement/_trajectory_parts.html#guidance",
+            {
+                "current": current,
+                "guidance": [
+                    (PhaseGuidance.Kind(kind).label, by_kind[kind])
+                    for kind in PhaseGuidance.Kind.values
+                    if by_kind[kind]
+                ],
+            },
+        )
+    return html
 
 
 def _day(value) -> str:
@@ -415,17 +434,27 @@ def _phase_forms(phases, today, bound) -> None:
         row["inputs"] = inputs
 
 
-def _ladder_rows(seeded, trajectory) -> list[dict]:
+def _ladder(seeded, trajectory) -> str:
+    """The R-ladder explained, with the trajectory's ambition and achieved level marked:
+    seeded data and two levels the whole region may read, so drawn once per process,
+    pair of levels and language (`Reference.drawn`, as `_guidance`)."""
     target, achieved = trajectory.r_level_target_id, trajectory.r_level_achieved_id
-    return [
-        {
-            "label": str(level),
-            "meaning": _(level.meaning),
-            "target": level.level == target,
-            "achieved": level.level == achieved,
-        }
-        for level in seeded.ladder
-    ]
+    key = ("ladder", target, achieved, get_language())
+    html = seeded.drawn.get(key)
+    if html is None:
+        rows = [
+            {
+                "label": str(level),
+                "meaning": _(level.meaning),
+                "target": level.level == target,
+                "achieved": level.level == achieved,
+            }
+            for level in seeded.ladder
+        ]
+        html = seeded.drawn[key] = render_to_string(
+            "procurement/_trajectory_parts.html#ladder", {"ladder": rows}
+        )
+    return html
 
 
 def _answer_inputs() -> dict:
@@ -625,10 +654,7 @@ def _kpis(trajectory, can_edit=False) -> list[_KpiView]:
         kpi = kpis.setdefault(pk, _KpiView(pk, name, unit, direction, r_level_id))
         if measurement is not None:
             fields = dict(zip(MEASUREMENT_FIELDS, values, strict=True))
-            fields["period"] = "{} – {}".format(
-                date_format(fields["period_start"], "j-n-Y"),
-                date_format(fields["period_end"], "j-n-Y"),
-            )
+            fields["period"] = f"{_short(fields['period_start'])} – {_short(fields['period_end'])}"
             kpi.measurements.append(SimpleNamespace(**fields))
     for kpi in kpis.values():
         kpi.chart = _kpi_chart(kpi.measurements)
@@ -640,6 +666,11 @@ def _kpis(trajectory, can_edit=False) -> list[_KpiView]:
         if can_edit:
             kpi.add_label = _("voor %(name)s") % {"name": kpi.name}
     return list(kpis.values())
+
+
+def _short(day) -> str:
+    """A date as “3-11-2026” (the date filter's "j-n-Y", the same in every language)."""
+    return f"{day.day}-{day.month}-{day.year:04d}"
 
 
 def _kpi_chart(measurements) -> dict:
