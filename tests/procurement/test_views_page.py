@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from procurement import forms, services
-from procurement.models import GuidingQuestion, RStrategy
+from procurement.models import GuidingQuestion, RStrategy, Trajectory
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
@@ -299,3 +300,24 @@ def test_the_page_asks_as_many_queries_with_more_rows_in_every_part(
         client.get(detail_url(trajectory))
         with django_assert_num_queries(counts[user.pk]):
             client.get(detail_url(trajectory))
+
+
+def test_the_guidance_and_ladder_drawn_once_follow_the_language_and_the_levels(
+    client, trajectory, alice, bob
+):
+    """The guidance and the R-ladder are drawn once per process and kept: each language
+    and each pair of levels gets its own, whoever reads it."""
+    client.force_login(alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = soup(client.get(detail_url(trajectory)))
+    assert page.select_one("[data-testid=guidance] h3").get_text().startswith("Guidance for")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    client.force_login(bob)
+    page = soup(client.get(detail_url(trajectory)))
+    assert page.select_one("[data-testid=guidance] h3").get_text().startswith("Handvatten")
+    marked = [row.th.get_text() for row in page.select("[data-testid=ladder-marked]")]
+    assert marked == [str(RStrategy.objects.get(pk=2))]
+    Trajectory.objects.filter(pk=trajectory.pk).update(r_level_achieved_id=5)
+    page = soup(client.get(detail_url(trajectory)))
+    marked = [row.th.get_text() for row in page.select("[data-testid=ladder-marked]")]
+    assert marked == [str(RStrategy.objects.get(pk=2)), str(RStrategy.objects.get(pk=5))]
