@@ -607,12 +607,6 @@ def _answering_phase(request, current, phases) -> int | None:
     return current.pk if current else None
 
 
-def _answer_initial(answer) -> dict:
-    if answer is None:
-        return {"answer": "", "is_done": False}
-    return {"answer": answer.answer, "is_done": answer.is_done}
-
-
 @dataclass
 class _KpiView:
     """A KPI as its page shows it: with its measurements and their chart, and the texts
