@@ -22,8 +22,10 @@ from django.db import transaction
 from procurement.models import EuThreshold, GuidingQuestion, Phase, PhaseGuidance, RStrategy
 from procurement.models.thresholds import threshold_category
 
-KEY = "procurement:reference:3"
-VERSION_KEY = "procurement:reference:3:version"
+# The number goes up whenever `Reference` changes shape, so that no process unpickles a
+# copy stored by an older one.
+KEY = "procurement:reference:4"
+VERSION_KEY = "procurement:reference:4:version"
 TIMEOUT = 60 * 60
 
 
@@ -34,6 +36,9 @@ class Reference:
     questions: list[GuidingQuestion]  # by phase number, kind, position; phase and R-level read
     guidance: dict[int, list[PhaseGuidance]] = field(default_factory=dict)  # phase id: by position
     thresholds: list[EuThreshold] = field(default_factory=list)  # latest first
+    # Fragments a page drew from this data alone (nothing of a trajectory or a reader),
+    # kept with this copy so that they go when the data changes: key: HTML.
+    drawn: dict = field(default_factory=dict, repr=False, compare=False)
 
     def questions_for(self, r_level_target: int | None) -> list[GuidingQuestion]:
         """As `procurement.views._questions`: the generic questions and those for each

@@ -16,17 +16,19 @@ from django.db.models import BooleanField, Prefetch, Q, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community.models import Meeting, Organisation
 from kit import export as tabular
-from kit import history
+from kit.forms import limit_text
 from procurement import forms, kpi_transfer, listing, permissions, reference, services
 from procurement.models import (
     ActionTrajectory,
@@ -137,14 +139,24 @@ def _visible(request, pk) -> Trajectory:
     if trajectory.has_participants:
         prefetch_related_objects([trajectory], participants)
     else:
-        # What the prefetch would have left: nothing, known without a query.
-        trajectory._prefetched_objects_cache = {
-            "participating_organisations": Organisation.objects.none()
-        }
+        # What the prefetch would have left: nothing, known without a query (and with
+        # its result cache filled, as a prefetch leaves it, so that reading it does not
+        # go through the SQL compiler either).
+        nobody = Organisation.objects.none()
+        nobody._result_cache, nobody._prefetch_done = [], True
+        trajectory._prefetched_objects_cache = {"participating_organisations": nobody}
     if not permissions.can_see_trajectory(request.user, trajectory):
         raise Http404
-    reference.reference().attach(trajectory)
+    _reference(request).attach(trajectory)
     return trajectory
+
+
+def _reference(request) -> reference.Reference:
+    """The seeded reference data (`procurement.reference`), asked of the cache once per
+    request: `_visible` and the page both read it."""
+    if not hasattr(request, "procurement_reference"):
+        request.procurement_reference = reference.reference()
+    return request.procurement_reference
 
 
 def _exists(model) -> RawSQL:
@@ -185,29 +197,61 @@ def _questions(trajectory):
     )
 
 
-def _history(trajectory, limit=15):
-    """The latest changes of the trajectory and its phases: who, when, what."""
+# The history models' own managers: `Model.history` builds a manager class on every
+# access (simple_history), which costs more than the query.
+HistoricalTrajectory = Trajectory.history.model
+HistoricalPhaseProgress = PhaseProgress.history.model
+
+
+def _history(trajectory, phases, limit=15):
+    """The latest changes of the trajectory and its phases: who, when, what. Two
+    queries of plain values (each record's tracked fields, its date and who made it), no
+    model instances: which fields changed is found by comparing each record with the one
+    before it, the fields `HistoricalRecords` tracks (as its `diff_against` does)."""
+    fields = [field for field in HistoricalTrajectory.tracked_fields if field.editable]
+    names = [field.attname for field in fields]
+    records = list(
+        HistoricalTrajectory.objects.filter(id=trajectory.pk)
+        .order_by("-history_date", "-history_id")
+        .values_list(
+            "history_date", "history_type", "history_user__full_name", "history_user__email", *names
+        )[: limit + 1]
+    )
     entries = []
-    records = list(trajectory.history.select_related("history_user")[: limit + 1])
-    for index, record in enumerate(records[:limit]):
-        older = records[index + 1] if index + 1 < len(records) else None
-        changed = history.changed_fields(record, older)
-        if older is None and record.history_type == "+":
-            changed = [_("aangemaakt")]
-        entries.append({"when": record.history_date, "who": record.history_user, "what": changed})
-    phases = PhaseProgress.history.filter(trajectory_id=trajectory.pk).select_related(
-        "history_user", "phase"
-    )[:limit]
-    for record in phases:
+    for index, (when, kind, full_name, email, *values) in enumerate(records[:limit]):
+        older = records[index + 1][4:] if index + 1 < len(records) else None
+        if older is None:
+            changed = [_("aangemaakt")] if kind == "+" else []
+        else:
+            changed = [
+                str(Trajectory._meta.get_field(field.name).verbose_name)
+                for field, new, old in sorted(
+                    zip(fields, values, older, strict=True), key=lambda row: row[0].name
+                )
+                if new != old
+            ]
+        entries.append({"when": when, "who": full_name or email, "what": changed})
+    labels = {row["phase"].pk: row["label"] for row in phases}
+    statuses = dict(PhaseProgress.Status.choices)
+    for when, full_name, email, phase_id, state in (
+        HistoricalPhaseProgress.objects.filter(trajectory_id=trajectory.pk)
+        .order_by("-history_date", "-history_id")
+        .values_list(
+            "history_date", "history_user__full_name", "history_user__email", "phase_id", "status"
+        )[:limit]
+    ):
         entries.append(
             {
-                "when": record.history_date,
-                "who": record.history_user,
-                "what": [f"{record.phase}: {record.get_status_display()}"],
+                "when": when,
+                "who": full_name or email,
+                "what": [f"{labels.get(phase_id, phase_id)}: {statuses.get(state, state)}"],
             }
         )
     entries.sort(key=lambda e: e["when"], reverse=True)
-    return entries[:limit]
+    del entries[limit:]
+    for entry in entries:
+        entry["when"] = date_format(timezone.localtime(entry["when"]), "j F Y H:i")
+    return entries
 
 
 def _render_detail(request, trajectory, status=200, **bound):
@@ -215,69 +259,28 @@ def _render_detail(request, trajectory, status=200, **bound):
     KPIs, cases, documents, notes and history. Editors get the phase and answer forms
     (a bound form with errors when an action failed); adding a team member, a KPI, a
     measurement or a document has a page of its own (`_render_addition`), so a reader's
-    page builds no form at all."""
+    page builds no form at all.
+
+    What the template shows in a loop is prepared here as plain values (texts already
+    translated and dates already written, rows read as tuples rather than model
+    instances): the template only places them. Each part is one query at most, without
+    the models' default ordering (which joins the trajectory to sort by it)."""
     user = request.user
     can_edit = permissions.can_edit_trajectory(user, trajectory)
     confidential = permissions.can_see_confidential(user, trajectory)
     today = timezone.localdate()
     # Phases, guidance, questions, the R-ladder and thresholds: seeded, from the cache.
-    seeded = reference.reference()
-    progress = {p.phase_id: p for p in PhaseProgress.objects.filter(trajectory=trajectory)}
-    phases = []
-    for phase in seeded.phases:
-        row = progress.get(phase.pk)
-        phases.append(
-            {
-                "phase": phase,
-                "progress": row,
-                "status": row.status if row else PhaseProgress.Status.OPEN,
-                "is_current": phase.pk == trajectory.current_phase_id,
-                "overdue": bool(
-                    row
-                    and row.status == PhaseProgress.Status.BEZIG
-                    and row.planned_end_on
-                    and row.planned_end_on < today
-                ),
-            }
-        )
+    seeded = _reference(request)
+    phases = _phase_rows(seeded, trajectory, today)
     current = trajectory.current_phase
-    answers = {
-        a.question_id: a
-        for a in QuestionAnswer.objects.filter(trajectory=trajectory).select_related("answered_by")
-    }
     # Answer forms for one phase at a time (the current one, or the one asked for with
     # ?fase=), for editors of a trajectory that still runs: the other phases show their
     # answers, with a link to answer them.
     answering = bound.get("answering_phase") or _answering_phase(request, current, phases)
     answer_forms = can_edit and not trajectory.is_closed
-    questions_by_phase = defaultdict(list)
-    for question in seeded.questions_for(trajectory.r_level_target_id):
-        form = bound.get(f"answer_{question.pk}")
-        if form is None and answer_forms and question.phase_id == answering:
-            form = forms.AnswerForm(
-                prefix=f"q{question.pk}", initial=_answer_initial(answers.get(question.pk))
-            )
-        questions_by_phase[question.phase_id].append(
-            {"question": question, "answer": answers.get(question.pk), "form": form}
-        )
-    by_kind = defaultdict(list)
-    if current:
-        for item in seeded.guidance.get(current.pk, []):
-            by_kind[item.kind].append(item)
-    guidance = [
-        (PhaseGuidance.Kind(kind).label, by_kind[kind])
-        for kind in PhaseGuidance.Kind.values
-        if by_kind[kind]
-    ]
     # `has_kpis`, `has_documents`, `has_cases` and `has_action_links`: annotated by
     # `_visible`.
-    kpis = _kpis(trajectory) if trajectory.has_kpis else []
-    documents = []
-    if trajectory.has_documents:
-        documents = trajectory.documents.all()
-        if not confidential:
-            documents = documents.filter(is_confidential=False)
-        documents = list(documents)
+    kpis = _kpis(trajectory, can_edit) if trajectory.has_kpis else []
     threshold = seeded.threshold_for(trajectory.procurement_type, today)
     cases = trajectory.cases.filter(status="gepubliceerd").only("slug", "title")
     if can_edit:
@@ -285,26 +288,19 @@ def _render_detail(request, trajectory, status=200, **bound):
     context = {
         "trajectory": trajectory,
         "can_edit": can_edit,
+        "answer_forms": answer_forms,
         "confidential": confidential,
         "phases": phases,
         "current": current,
-        "guidance": guidance,
-        "ladder": seeded.ladder,
+        "guidance": _guidance(seeded, current),
+        "ladder": _ladder(seeded, trajectory),
         # Only the phase in view lists its questions; the others give their counts and
         # a link (?fase=), which keeps the page short and quick to draw.
-        "questions": [
-            {
-                "phase": p["phase"],
-                "items": items,
-                "answered": sum(1 for item in items if item["answer"]),
-                "answering": p["phase"].pk == answering,
-            }
-            for p in phases
-            if (items := questions_by_phase.get(p["phase"].pk))
-        ],
-        "team": trajectory.team.select_related("user").order_by("role"),
+        "questions": _question_groups(seeded, trajectory, phases, answering, bound, answer_forms),
+        "answer_inputs": _answer_inputs() if answer_forms else None,
+        "team": _team(trajectory),
         "kpis": kpis,
-        "documents": documents,
+        "documents": _documents(trajectory, confidential) if trajectory.has_documents else [],
         "threshold": threshold,
         "above_threshold": bool(
             threshold
@@ -315,19 +311,267 @@ def _render_detail(request, trajectory, status=200, **bound):
         "meeting_actions": _meeting_actions(user, trajectory)
         if trajectory.has_action_links
         else [],
-        # Prefetched by `_visible`, ordered by name.
-        "participants": trajectory.participating_organisations.all(),
-        "history": _history(trajectory) if can_edit or confidential else None,
+        # Prefetched by `_visible`, ordered by name (only for a joint tender).
+        "participants": list(trajectory.participating_organisations.all())
+        if trajectory.has_participants
+        else [],
+        "history": _history(trajectory, phases) if can_edit or confidential else None,
         "action_error": bound.get("action_error"),
     }
-    if can_edit:
-        context["start_form"] = bound.get("start") or forms.PhaseStartForm(
-            initial={"started_on": today}
-        )
-        context["complete_form"] = bound.get("complete") or forms.PhaseCompleteForm(
-            initial={"completed_on": today}
-        )
+    if answer_forms:
+        _phase_forms(phases, today, bound)
+        context["phase_labels"] = {
+            "started_on": forms.PhaseStartForm.base_fields["started_on"].label,
+            "planned_end_on": forms.PhaseStartForm.base_fields["planned_end_on"].label,
+            "completed_on": forms.PhaseCompleteForm.base_fields["completed_on"].label,
+        }
     return render(request, "procurement/trajectory_detail.html", context, status=status)
+
+
+def _guidance(seeded, current) -> str:
+    """The guidance of the current phase (goal, who is involved, attention points, tools,
+    inspiration, source): seeded data only, the same on every trajectory in that phase,
+    so drawn once per process, phase and language and kept with the reference data it
+    came from (`Reference.drawn`, gone with it when the seed or the admin changes it)."""
+    if current is None:
+        return ""
+    key = ("guidance", current.pk, get_language())
+    html = seeded.drawn.get(key)
+    if html is None:
+        by_kind = defaultdict(list)
+        for item in seeded.guidance.get(current.pk, []):
+            by_kind[item.kind].append(item)
+        html = seeded.drawn[key] = render_to_string(
+            "procurement/_trajectory_parts.html#guidance",
+            {
+                "current": current,
+                "guidance": [
+                    (PhaseGuidance.Kind(kind).label, by_kind[kind])
+                    for kind in PhaseGuidance.Kind.values
+                    if by_kind[kind]
+                ],
+            },
+        )
+    return html
+
+
+def _day(value) -> str:
+    """A date as the page writes it: “3 maart 2026” (in the reader's language)."""
+    return date_format(value, "j F Y")
+
+
+def _phase_rows(seeded, trajectory, today) -> list[dict]:
+    """The six phases with their progress on this trajectory (one query), the dates
+    already written out."""
+    progress = {
+        row[0]: row
+        for row in PhaseProgress.objects.filter(trajectory_id=trajectory.pk)
+        .order_by()
+        .values_list("phase_id", "status", "started_on", "planned_end_on", "completed_on")
+    }
+    labels = dict(PhaseProgress.Status.choices)
+    rows = []
+    for phase in seeded.phases:
+        _phase, state, started_on, planned_end_on, completed_on = progress.get(
+            phase.pk, (phase.pk, PhaseProgress.Status.OPEN, None, None, None)
+        )
+        running = state == PhaseProgress.Status.BEZIG
+        rows.append(
+            {
+                "phase": phase,
+                "label": str(phase),
+                "number": phase.number,
+                "status": state,
+                "status_label": labels[state],
+                "is_current": phase.pk == trajectory.current_phase_id,
+                "started": _("gestart op %(day)s") % {"day": _day(started_on)}
+                if started_on
+                else "",
+                "completed": _("afgerond op %(day)s") % {"day": _day(completed_on)}
+                if completed_on
+                else "",
+                "planned": _("gepland klaar op %(day)s") % {"day": _day(planned_end_on)}
+                if running and planned_end_on
+                else "",
+                "planned_end_on": planned_end_on,
+                "overdue": bool(running and planned_end_on and planned_end_on < today),
+            }
+        )
+    return rows
+
+
+# The inputs of each phase action's form on the page: (form key, field, id prefix).
+PHASE_INPUTS = {
+    PhaseProgress.Status.OPEN: (
+        ("start", "started_on", "start"),
+        ("start", "planned_end_on", "plan"),
+    ),
+    PhaseProgress.Status.BEZIG: (
+        ("complete", "completed_on", "complete"),
+        ("plan", "planned_end_on", "replan"),
+    ),
+}
+
+
+def _phase_forms(phases, today, bound) -> None:
+    """The values and ids of the date inputs of the phase forms (an open phase starts,
+    a running one completes or is planned again): today, or the planned end date. The
+    phase whose action was refused (`bound["action_phase"]`) shows what was typed, and
+    its inputs carry the ids the error summary links to (`id_<field>`)."""
+    refused = bound.get("action_phase")
+    defaults = {"started_on": today.isoformat(), "completed_on": today.isoformat()}
+    for row in phases:
+        inputs = {}
+        for key, name, prefix in PHASE_INPUTS.get(row["status"], ()):
+            form = bound.get(key) if refused == row["number"] else None
+            if form is not None:
+                inputs[prefix] = {"id": f"id_{name}", "value": form.data.get(name, "")}
+                continue
+            value = defaults.get(name, "")
+            if prefix == "replan" and row["planned_end_on"]:
+                value = row["planned_end_on"].isoformat()
+            inputs[prefix] = {"id": f"{prefix}-{row['number']}", "value": value}
+        row["inputs"] = inputs
+
+
+def _ladder(seeded, trajectory) -> str:
+    """The R-ladder explained, with the trajectory's ambition and achieved level marked:
+    seeded data and two levels the whole region may read, so drawn once per process,
+    pair of levels and language (`Reference.drawn`, as `_guidance`)."""
+    target, achieved = trajectory.r_level_target_id, trajectory.r_level_achieved_id
+    key = ("ladder", target, achieved, get_language())
+    html = seeded.drawn.get(key)
+    if html is None:
+        rows = [
+            {
+                "label": str(level),
+                "meaning": _(level.meaning),
+                "target": level.level == target,
+                "achieved": level.level == achieved,
+            }
+            for level in seeded.ladder
+        ]
+        html = seeded.drawn[key] = render_to_string(
+            "procurement/_trajectory_parts.html#ladder", {"ladder": rows}
+        )
+    return html
+
+
+def _answer_inputs() -> dict:
+    """What the page needs to write the answer form's inputs by hand for a question not
+    yet answered in this request (`_trajectory_parts.html#question`; the same markup as
+    the form's `as_field_group`, tested): the labels, length limit and help text of
+    `forms.AnswerForm`, once per page rather than a form per question."""
+    answer = forms.AnswerForm.base_fields["answer"]
+    return {
+        "answer_label": str(answer.label),
+        "is_done_label": str(forms.AnswerForm.base_fields["is_done"].label),
+        "max_length": answer.max_length,
+        "rows": answer.widget.attrs["rows"],
+        "cols": answer.widget.attrs["cols"],
+        "help": f"{answer.help_text} {limit_text(answer.max_length)}".strip(),
+    }
+
+
+def _answers(trajectory) -> dict[int, tuple]:
+    """question id: (answer, is_done, answered_at, answerer's name) — one query."""
+    return {
+        row[0]: row[1:]
+        for row in QuestionAnswer.objects.filter(trajectory_id=trajectory.pk)
+        .order_by()
+        .values_list("question_id", "answer", "is_done", "answered_at", "answered_by__full_name")
+    }
+
+
+def _answer_view(answer: str, is_done: bool, answered_at, answered_by: str | None):
+    """An answer as the page shows it, with “Beantwoord door … op …” written out."""
+    return SimpleNamespace(
+        answer=answer,
+        is_done=is_done,
+        answered=_("Beantwoord door %(who)s op %(when)s")
+        % {
+            "who": answered_by or "–",
+            "when": date_format(timezone.localtime(answered_at), "j F Y H:i"),
+        },
+    )
+
+
+def _question_groups(seeded, trajectory, phases, answering, bound, answer_forms) -> list[dict]:
+    """Per phase with guiding questions: how many there are and how many are answered;
+    for the phase in view (`answering`) also the questions with their answers, and for
+    editors what their answer inputs need (the answer so far; a form sent back with an
+    error under `bound["answer_<question id>"]`)."""
+    answers = _answers(trajectory)
+    by_phase = defaultdict(list)
+    for question in seeded.questions_for(trajectory.r_level_target_id):
+        by_phase[question.phase_id].append(question)
+    link = (
+        _("Hulpvragen van fase %(number)s beantwoorden")
+        if answer_forms
+        else _("Hulpvragen van fase %(number)s bekijken")
+    )
+    groups = []
+    for row in phases:
+        questions = by_phase.get(row["phase"].pk)
+        if not questions:
+            continue
+        total = len(questions)
+        answered = sum(1 for question in questions if question.pk in answers)
+        group = {
+            "phase": row["phase"],
+            "label": row["label"],
+            "number": row["number"],
+            "total": total,
+            "answering": row["phase"].pk == answering,
+        }
+        if group["answering"]:
+            group["items"] = [
+                {
+                    "question": question,
+                    "answer": _answer_view(*answers[question.pk])
+                    if question.pk in answers
+                    else None,
+                    "form": bound.get(f"answer_{question.pk}"),
+                }
+                for question in questions
+            ]
+        else:
+            group["summary"] = ngettext(
+                "%(total)s hulpvraag, %(answered)s beantwoord",
+                "%(total)s hulpvragen, %(answered)s beantwoord",
+                total,
+            ) % {"total": total, "answered": answered}
+            group["link"] = link % {"number": row["number"]}
+        groups.append(group)
+    return groups
+
+
+def _team(trajectory) -> list[SimpleNamespace]:
+    """The team by role: who (the portal user's name where the member has an account)
+    and in which role, one query."""
+    roles = dict(TeamMember.Role.choices)
+    return [
+        SimpleNamespace(
+            pk=pk, role=roles.get(role, role), who=(full_name or email) if user_id else name
+        )
+        for pk, role, name, user_id, full_name, email in TeamMember.objects.filter(
+            trajectory_id=trajectory.pk
+        )
+        .order_by("role", "pk")
+        .values_list("pk", "role", "name", "user_id", "user__full_name", "user__email")
+    ]
+
+
+def _documents(trajectory, confidential) -> list[SimpleNamespace]:
+    documents = TrajectoryDocument.objects.filter(trajectory_id=trajectory.pk)
+    if not confidential:
+        documents = documents.filter(is_confidential=False)
+    return [
+        SimpleNamespace(pk=pk, title=title, is_confidential=is_confidential)
+        for pk, title, is_confidential in documents.order_by("title", "pk").values_list(
+            "pk", "title", "is_confidential"
+        )
+    ]
 
 
 def _meeting_actions(user, trajectory) -> list[ActionTrajectory]:
@@ -363,15 +607,10 @@ def _answering_phase(request, current, phases) -> int | None:
     return current.pk if current else None
 
 
-def _answer_initial(answer) -> dict:
-    if answer is None:
-        return {"answer": "", "is_done": False}
-    return {"answer": answer.answer, "is_done": answer.is_done}
-
-
 @dataclass
 class _KpiView:
-    """A KPI as its page shows it: with its measurements and their chart."""
+    """A KPI as its page shows it: with its measurements and their chart, and the texts
+    that name it (written here, once per KPI)."""
 
     pk: int
     name: str
@@ -380,12 +619,15 @@ class _KpiView:
     r_level_id: int | None
     measurements: list[SimpleNamespace] = dataclass_field(default_factory=list)
     chart: dict = dataclass_field(default_factory=dict)
+    chart_title: str = ""
+    table_label: str = ""
+    add_label: str = ""
 
 
 MEASUREMENT_FIELDS = ("label", "period_start", "period_end", "target", "actual")
 
 
-def _kpis(trajectory) -> list[_KpiView]:
+def _kpis(trajectory, can_edit=False) -> list[_KpiView]:
     """The trajectory's KPIs by name, each with its measurements by period: one query
     (a KPI joined to its measurements; a KPI without any comes once, with none)."""
     rows = (
@@ -406,10 +648,23 @@ def _kpis(trajectory) -> list[_KpiView]:
         kpi = kpis.setdefault(pk, _KpiView(pk, name, unit, direction, r_level_id))
         if measurement is not None:
             fields = dict(zip(MEASUREMENT_FIELDS, values, strict=True))
+            fields["period"] = f"{_short(fields['period_start'])} – {_short(fields['period_end'])}"
             kpi.measurements.append(SimpleNamespace(**fields))
     for kpi in kpis.values():
         kpi.chart = _kpi_chart(kpi.measurements)
+        kpi.chart_title = _(
+            "Doel en gerealiseerd van %(name)s per periode; de tabel hieronder geeft "
+            "dezelfde cijfers."
+        ) % {"name": kpi.name}
+        kpi.table_label = _("Metingen van %(name)s") % {"name": kpi.name}
+        if can_edit:
+            kpi.add_label = _("voor %(name)s") % {"name": kpi.name}
     return list(kpis.values())
+
+
+def _short(day) -> str:
+    """A date as “3-11-2026” (the date filter's "j-n-Y", the same in every language)."""
+    return f"{day.day}-{day.month}-{day.year:04d}"
 
 
 def _kpi_chart(measurements) -> dict:
@@ -515,7 +770,10 @@ def _phase_action(request, pk, number, form_class, key, service, done_message):
             messages.success(request, done_message)
             return _back(trajectory, "fasen")
     return _render_detail(
-        request, _visible(request, pk), status=400, **{key: form, "action_error": form}
+        request,
+        _visible(request, pk),
+        status=400,
+        **{key: form, "action_error": form, "action_phase": number},
     )
 
 
@@ -589,16 +847,16 @@ def question_answer(request, pk, question_pk):
             is_done=form.cleaned_data["is_done"],
         )
         if request.headers.get("HX-Request"):
-            answer = QuestionAnswer.objects.select_related("answered_by").get(
+            answer = QuestionAnswer.objects.filter(
                 trajectory=trajectory, question=question
-            )
+            ).values_list("answer", "is_done", "answered_at", "answered_by__full_name")[0]
             return render(
                 request,
                 "procurement/_trajectory_parts.html#question",
                 {
                     "trajectory": trajectory,
-                    "can_edit": True,
-                    "item": {"question": question, "answer": answer, "form": form},
+                    "answer_forms": True,
+                    "item": {"question": question, "answer": _answer_view(*answer), "form": form},
                     "saved": True,
                 },
             )
