@@ -24,7 +24,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Prefetch, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -445,9 +445,14 @@ class CommunityFigure:
 
 
 class _Count(models.Subquery):
-    """`SELECT COUNT(…)` of a queryset as a scalar subquery (0 when nothing matches)."""
+    """`SELECT COUNT(…)` of a queryset's one non-null column as a scalar subquery (0 when
+    nothing matches). Written without a column alias list (`AS counted (item)`), which
+    SQLite does not parse: the zero-services `make run` computes these figures too."""
 
-    template = "(SELECT COUNT(%(distinct)sitem) FROM (%(subquery)s) AS counted (item))"
+    template = (
+        "(SELECT COUNT(*) FROM (SELECT %(distinct)s* FROM (%(subquery)s) AS counted_rows) "
+        "AS counted)"
+    )
     output_field = models.IntegerField()
 
     def __init__(self, queryset, column="pk", *, distinct=False):
@@ -537,11 +542,15 @@ def highlights(scope: Scope, period: Period, reader=None) -> Highlights:
         latest = ("-closed_on", "-pk")
         owned = Trajectory.objects.filter(done, organisation=scope.obj.pk)
         joined = Trajectory.objects.filter(done, participating_organisations=scope.obj.pk)
-        candidates = Trajectory.objects.filter(
-            pk__in=owned.order_by(*latest)
-            .values("pk")[:HIGHLIGHTS]
-            .union(joined.order_by(*latest).values("pk")[:HIGHLIGHTS])
-        )
+        owned, joined = owned.order_by(*latest), joined.order_by(*latest)
+        if connection.features.supports_slicing_ordering_in_compound:
+            ids = owned.values("pk")[:HIGHLIGHTS].union(joined.values("pk")[:HIGHLIGHTS])
+        else:  # SQLite (`make run`) takes no LIMIT inside a UNION: two short lists
+            ids = [
+                *owned.values_list("pk", flat=True)[:HIGHLIGHTS],
+                *joined.values_list("pk", flat=True)[:HIGHLIGHTS],
+            ]
+        candidates = Trajectory.objects.filter(pk__in=ids)
     else:
         candidates = scope.trajectories().filter(done)
     completed = list(
