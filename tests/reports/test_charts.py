@@ -115,3 +115,24 @@ def test_the_map_shades_in_classes_and_links_only_what_it_is_given():
         "4–6",
         "7–9",
     ]
+
+
+def test_texts_in_the_charts_written_in_python_are_escaped():
+    """`charts.svg` and `charts.table_body` mark their markup safe: every text in them
+    (a category, a series label) must come out as text, never as markup."""
+    chart = charts.bar_chart(
+        chart_id="test",
+        title="Titel",
+        summary="Samenvatting.",
+        categories=['<script>alert("x")</script>', "Fase & <b>2</b>"],
+        series=[charts.Series(key="a", label="<i>Lopend</i>", values=[1, 2])],
+        category_header="Fase",
+    )
+    for markup in (charts.svg(chart), charts.table_body(chart)):
+        page = BeautifulSoup(f"<div>{markup}</div>", "html.parser")
+        assert page.find(["script", "b", "i"]) is None
+    table = BeautifulSoup(f"<table>{charts.table_body(chart)}</table>", "html.parser")
+    assert [th.get_text() for th in table.select("th")] == [
+        '<script>alert("x")</script>',
+        "Fase & <b>2</b>",
+    ]
