@@ -196,10 +196,7 @@ class Period:
 
 def _trajectories_of_period(scope: Scope, period: Period):
     """Trajectories that existed by the end of the period and were not closed before it."""
-    return scope.trajectories().filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gte=period.start),
-        created_at__lt=period.end_moment(),
-    )
+    return _of_period(scope.trajectories(), period)
 
 
 # Inside `figures`: the tallies of trajectories already counted for this request.
@@ -214,15 +211,54 @@ def _tally(scope: Scope, period: Period) -> list[tuple]:
     key = (scope.kind, scope.obj.pk if scope.obj is not None else None, period)
     if tallies is not None and key in tallies:
         return tallies[key]
-    rows = list(
-        _trajectories_of_period(scope, period)
-        .values_list("current_phase_id", "status", "r_level_target_id", "r_level_achieved_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    rows = list(_tally_query(scope, period))
     if tallies is not None:
         tallies[key] = rows
     return rows
+
+
+TALLY_COLUMNS = ("current_phase_id", "status", "r_level_target_id", "r_level_achieved_id")
+
+
+def _of_period(trajectories, period: Period):
+    """`trajectories` narrowed to those of the period (see `_trajectories_of_period`)."""
+    return trajectories.filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gte=period.start),
+        created_at__lt=period.end_moment(),
+    )
+
+
+def _tally_query(scope: Scope, period: Period):
+    """The one query of `_tally`, counted with COUNT(*) (no column outside the
+    dashboard index `procurement_traj_dashboard`), so PostgreSQL answers an
+    organisation's or a region's tally from that index alone (an index-only scan over
+    the owners' entries of the period) instead of fetching every trajectory's row.
+
+    An organisation's trajectories (`summaries.trajectories_of`: owned or joined) are
+    counted as two parts added up by the callers: those it owns, by the index, and those
+    it joins but does not own, by the participants (a few). Both are the same set as the
+    UNION of the scope, without looking each trajectory up by its id (at 100k
+    trajectories: 28 ms → 2 ms for 2,578 trajectories; EXPLAIN ANALYZE in the README)."""
+    if scope.kind == Scope.ORGANISATION:
+        pk = scope.obj.pk
+        owned = _of_period(Trajectory.objects.filter(organisation=pk), period)
+        joined = _of_period(
+            Trajectory.objects.filter(participating_organisations=pk).exclude(organisation=pk),
+            period,
+        )
+        return (
+            owned.values_list(*TALLY_COLUMNS)
+            .annotate(n=Count("*"))
+            .order_by()
+            .union(joined.values_list(*TALLY_COLUMNS).annotate(n=Count("*")).order_by(), all=True)
+            .order_by()
+        )
+    return (
+        _trajectories_of_period(scope, period)
+        .values_list(*TALLY_COLUMNS)
+        .annotate(n=Count("*"))
+        .order_by()
+    )
 
 
 # --- the figures ------------------------------------------------------------------------
@@ -638,10 +674,12 @@ def organisation_figures(scope: Scope, period: Period, reader=None) -> dict[int,
         _trajectories_of_period(scope, period)
         .values("organisation")
         .annotate(
-            trajecten=Count("pk"),
-            hoog=Count("pk", filter=Q(r_level_target_id__lte=HIGHEST_R)),
+            # Counts of columns of the dashboard index (never null where they count),
+            # not of the id, so the index alone answers.
+            trajecten=Count("*"),
+            hoog=Count("r_level_target", filter=Q(r_level_target_id__lte=HIGHEST_R)),
             afgerond=Count(
-                "pk",
+                "closed_on",
                 filter=Q(
                     status=Trajectory.Status.AFGEROND,
                     closed_on__gte=period.start,
