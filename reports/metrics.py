@@ -480,63 +480,85 @@ class CommunityFigure:
         return round(100 * self.attended / self.registrations) if self.registrations else None
 
 
-class _Count(models.Subquery):
-    """`SELECT COUNT(…)` of a queryset's one non-null column as a scalar subquery (0 when
-    nothing matches). Written without a column alias list (`AS counted (item)`), which
-    SQLite does not parse: the zero-services `make run` computes these figures too."""
+def _sql(queryset) -> tuple[str, list]:
+    """A queryset as SQL and its parameters, compiled once (to be written into others)."""
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
 
-    template = (
-        "(SELECT COUNT(*) FROM (SELECT %(distinct)s* FROM (%(subquery)s) AS counted_rows) "
-        "AS counted)"
-    )
-    output_field = models.IntegerField()
 
-    def __init__(self, queryset, column="pk", *, distinct=False):
-        super().__init__(queryset.order_by().values(column))
-        self.extra["distinct"] = "DISTINCT " if distinct else ""
+def _column(model, name: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
 def community_activity(scope: Scope, period: Period, reader=None) -> CommunityFigure:
     """Themegroups, their members, the meetings held in the period and their attendance.
     For an organisation: the groups its people take part in, and its people's presence.
-    One query: each count a scalar subquery of one SELECT on the scope's own row (on the
-    platform, which has no row, on the first themegroup's, or none)."""
-    groups = scope.themegroups()
-    members = ThemegroupMembership.objects.filter(themegroup__in=groups.values("pk")).exclude(
-        role=ThemegroupMembership.Role.GAST
-    )
-    held = Meeting.objects.filter(
-        themegroup__in=groups.values("pk"),
-        starts_at__gte=period.start_moment(),
-        starts_at__lt=min(period.end_moment(), timezone.now()),
-    )
-    attendances = Attendance.objects.filter(meeting__in=held.values("pk"))
+    One query of five scalar subqueries. The scope's groups (and an organisation's
+    people) are compiled once by the ORM and written into each count as SQL, instead of
+    the ORM compiling the same nested subqueries again for every count (at 100k: 24.7k
+    → a few thousand Python function calls for an organisation's dashboard). Plain SQL
+    that SQLite (`make run`) runs too."""
+    groups_sql, groups_params = _sql(scope.themegroups().values("pk"))
     people = scope._people()
-    if people is not None:
-        # An organisation's meetings held are those its people were on the list of.
-        members = members.filter(user__in=people)
-        attendances = attendances.filter(user__in=people)
-        meetings_held = _Count(attendances, "meeting", distinct=True)
-    else:
-        meetings_held = _Count(held)
-    anchor = (
-        type(scope.obj).objects.filter(pk=scope.obj.pk)
-        if scope.obj is not None
-        else Themegroup.objects.order_by("pk")[:1]
+    people_sql, people_params = _sql(people.order_by()) if people is not None else ("", [])
+    adapt = connection.ops.adapt_datetimefield_value
+    tgm, meeting, attendance = ThemegroupMembership, Meeting, Attendance
+    # The meetings of the scope's groups held in the period (up to now).
+    held = (
+        f"SELECT {_column(meeting, 'id')} FROM {_table(meeting)} "  # noqa: S608 (names from the models; values are parameters)
+        f"WHERE {_column(meeting, 'themegroup')} IN ({groups_sql}) "
+        f"AND {_column(meeting, 'starts_at')} >= %s AND {_column(meeting, 'starts_at')} < %s"
     )
-    row = anchor.values_list(
-        _Count(groups),
-        _Count(members, "user", distinct=True),
-        meetings_held,
-        _Count(attendances),
-        _Count(attendances.filter(status=Attendance.Status.AANWEZIG)),
-    ).first() or (0, 0, 0, 0, 0)
-    themegroups, members_count, held_count, registrations, attended = row
+    held_params = [
+        *groups_params,
+        adapt(period.start_moment()),
+        adapt(min(period.end_moment(), timezone.now())),
+    ]
+    members = (
+        f"SELECT COUNT(DISTINCT {_column(tgm, 'user')}) FROM {_table(tgm)} "  # noqa: S608
+        f"WHERE {_column(tgm, 'themegroup')} IN ({groups_sql}) AND {_column(tgm, 'role')} <> %s"
+    )
+    members_params = [*groups_params, ThemegroupMembership.Role.GAST.value]
+    registrations = f"FROM {_table(attendance)} WHERE {_column(attendance, 'meeting')} IN ({held})"
+    registrations_params = list(held_params)
+    if people is not None:
+        members += f" AND {_column(tgm, 'user')} IN ({people_sql})"
+        members_params += people_params
+        registrations += f" AND {_column(attendance, 'user')} IN ({people_sql})"
+        registrations_params += people_params
+        # An organisation's meetings held are those its people were on the list of.
+        meetings_held = f"SELECT COUNT(DISTINCT {_column(attendance, 'meeting')}) {registrations}"
+        meetings_held_params = registrations_params
+    else:
+        meetings_held = f"SELECT COUNT(*) FROM ({held}) AS held"  # noqa: S608
+        meetings_held_params = held_params
+    present = f"{registrations} AND {_column(attendance, 'status')} = %s"
+    # Table and column names from the models; values are parameters.
+    sql = (
+        f"SELECT (SELECT COUNT(*) FROM ({groups_sql}) AS scope_groups), ({members}), "  # noqa: S608
+        f"({meetings_held}), (SELECT COUNT(*) {registrations}), (SELECT COUNT(*) {present})"
+    )
+    params = [
+        *groups_params,
+        *members_params,
+        *meetings_held_params,
+        *registrations_params,
+        *registrations_params,
+        Attendance.Status.AANWEZIG.value,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    themegroups, members_count, held_count, registrations_count, attended = row
     return CommunityFigure(
         themegroups=themegroups,
         members=members_count,
         meetings_held=held_count,
-        registrations=registrations,
+        registrations=registrations_count,
         attended=attended,
     )
 
