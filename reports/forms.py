@@ -34,6 +34,13 @@ def period_choices(today: datetime.date) -> list[tuple[str, str]]:
     ]
 
 
+class InlineSelect(forms.Select):
+    """A select whose options are written in its own template instead of one include
+    each (the dashboard draws the period and map selects on every request)."""
+
+    template_name = "reports/widgets/select.html"
+
+
 def default_period(today: datetime.date) -> Period:
     return Period.year(today.year)
 
@@ -41,7 +48,7 @@ def default_period(today: datetime.date) -> Period:
 class PeriodForm(forms.Form):
     """The period selector (GET). `period` holds the chosen `Period` once valid."""
 
-    periode = forms.ChoiceField(label=_("Periode"), required=False)
+    periode = forms.ChoiceField(label=_("Periode"), required=False, widget=InlineSelect)
     van = forms.DateField(
         label=_("Van"),
         required=False,
@@ -58,6 +65,7 @@ class PeriodForm(forms.Form):
         label=_("Kaart kleurt naar"),
         required=False,
         choices=[(key, label) for key, label in MAP_FIGURES.items()],
+        widget=InlineSelect,
     )
 
     def __init__(self, *args, **kwargs):
