@@ -47,6 +47,24 @@ class KpiDaySummary(models.Model):
                 name="procurement_kpidaysummary_one_per_day",
             )
         ]
+        indexes = [
+            # The dashboard's query read from the index alone (an index-only scan): one
+            # scope's days up to a date with every count it adds up. At 100k
+            # trajectories a region's 6.5k rows: 11-19 ms from the table, 3 ms from this.
+            models.Index(
+                fields=["scope_kind", "scope_id", "day"],
+                include=[
+                    "label",
+                    "starting",
+                    "starting_measured",
+                    "starting_met",
+                    "ending",
+                    "ending_measured",
+                    "ending_met",
+                ],
+                name="procurement_kpisum_dashboard",
+            )
+        ]
 
     def __str__(self):
         return f"{self.scope_kind} {self.scope_id} {self.label} {self.day}"
