@@ -7,10 +7,13 @@ percentage after each, which the run page shows) and returns the PDF."""
 
 import dataclasses
 from collections.abc import Callable
+from itertools import groupby
 
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from kit import pdf
@@ -18,6 +21,33 @@ from reports import dashboards, metrics
 
 # Share of the work done once all figures are computed; the rest is layout (WeasyPrint).
 FIGURES_DONE = 60
+
+# The map's patterned classes as reports/_map.html draws them: (tile, marks over the
+# class's colour).
+MAP_MARKS = {
+    "sparse": (10, '<circle cx="5" cy="5" r="1.4" fill="#1d4f91"/>'),
+    "medium": (
+        8,
+        '<path d="M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4" stroke="#1d4f91" stroke-width="1.5"/>',
+    ),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Shade:
+    """The municipalities of one class of the map, drawn as one path in the PDF."""
+
+    fill: str
+    pattern: str
+    tile: int
+    marks: SafeString
+    path: SafeString
+
+
+@dataclasses.dataclass(frozen=True)
+class LegendEntry:
+    label: str
+    swatch: SafeString
 
 
 def build(run, *, progress: Callable[[int], None] = lambda percentage: None) -> pdf.Pdf:
@@ -33,6 +63,7 @@ def build(run, *, progress: Callable[[int], None] = lambda percentage: None) -> 
         for done, (name, function) in enumerate(metrics.FIGURES, start=1):
             figures[name] = function(scope, period, reader)
             progress(round(FIGURES_DONE * done / len(metrics.FIGURES)))
+        region_map = _map(scope, period)
         title = _("Voortgangsrapportage %(scope)s") % {"scope": scope.name}
         html = render_to_string(
             "reports/pdf/report.html",
@@ -57,7 +88,9 @@ def build(run, *, progress: Callable[[int], None] = lambda percentage: None) -> 
                         figures["maturity"], chart_id="pdf-volwassenheid"
                     ),
                 },
-                "map": _map(scope, period),
+                "map": region_map,
+                "map_shades": print_map_shades(region_map) if region_map else [],
+                "map_legend": print_map_legend(region_map) if region_map else [],
                 "summary": summary(figures),
                 # SVG text does not take the document's CSS: the charts name the font.
                 "svg_font": "Portal Sans",
@@ -85,6 +118,44 @@ def _map(scope, period):
     return dataclasses.replace(
         region_map, summary=_("De tabel onder de kaart geeft dezelfde cijfers.")
     )
+
+
+def print_map_shades(region_map) -> list[Shade]:
+    """The map's areas joined into one path per class (the same picture in a few
+    elements: WeasyPrint's cost grows with the elements, and each patterned shape writes
+    a pattern of its own). The table under the map names every municipality."""
+    shades = []
+    by_level = sorted(region_map.areas, key=lambda area: area.level)
+    for _level, grouped in groupby(by_level, lambda area: area.level):
+        areas = list(grouped)
+        first = areas[0]
+        tile, marks = MAP_MARKS.get(first.pattern, (0, ""))
+        shades.append(
+            Shade(
+                fill=first.fill,
+                pattern=first.pattern,
+                tile=tile,
+                marks=mark_safe(marks),  # noqa: S308 (constants above)
+                path=mark_safe(" ".join(area.shape.path for area in areas)),  # noqa: S308 (projected paths, marked safe by reports.maps)
+            )
+        )
+    return shades
+
+
+def print_map_legend(region_map) -> list[LegendEntry]:
+    """The map's legend, each swatch drawing its class's colour and marks itself (an SVG
+    in a PDF cannot use the map's patterns)."""
+    entries = []
+    for entry in region_map.legend:
+        tile, marks = MAP_MARKS.get(entry.pattern, (8, ""))
+        swatch = (
+            f'<svg width="18" height="18" viewBox="0 0 {tile} {tile}" aria-hidden="true" '
+            f'focusable="false"><rect width="{tile}" height="{tile}" fill="{escape(entry.fill)}"/>'
+            f'{marks}<rect width="{tile}" height="{tile}" fill="none" stroke="#1f2937" '
+            f'stroke-width="{tile / 9:.2f}"/></svg>'
+        )
+        entries.append(LegendEntry(label=entry.label, swatch=mark_safe(swatch)))  # noqa: S308 (constants and an escaped colour)
+    return entries
 
 
 def summary(figures: dict) -> list[tuple[str, object]]:

@@ -24,3 +24,9 @@ def chart_table_body(chart):
 @register.filter
 def legend_swatch(series):
     return charts.legend_swatch(series)
+
+
+@register.simple_tag(takes_context=True)
+def chart_print_svg(context, chart):
+    """The chart in fewer SVG elements, for the PDF (`reports.charts.print_svg`)."""
+    return charts.print_svg(chart, context.get("svg_font") or "")
