@@ -8,7 +8,7 @@ by someone who is not a coordinator of this group (or staff) answers 403
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, Window
+from django.db.models import Count, OuterRef, Q, Subquery, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -129,19 +129,31 @@ def group_meetings(user, themegroup):
     return Meeting.objects.visible_to(user).filter(themegroup=themegroup)
 
 
+def owner_name():
+    """The name of an action's owner, as a subquery per row (`owner_name`): an action
+    list never joins (and never scans) the whole user table for five names."""
+    return Subquery(User.objects.filter(pk=OuterRef("owner_id")).order_by().values("full_name")[:1])
+
+
 def _open_actions(user, themegroup, before=None):
     """Open actions (open or bezig) of the group's meetings that the user sees (a guest
     only those of meetings they were invited to), before `before` if given, due first.
-    Read with their owner and meeting; the meeting's group and region are the ones
-    given (so no join to them)."""
-    actions = MeetingAction.objects.filter(
-        meeting__in=group_meetings(user, themegroup).values("pk")
-    ).exclude(status=MeetingAction.Status.AFGEROND)
+    Read with their meeting (for whoever sees every meeting, the group is a condition
+    on that same join, no subquery) and their owner's name; the meeting's group and
+    region are the ones given (so no join to them)."""
+    if permissions.sees_all_meetings(user, themegroup):
+        actions = MeetingAction.objects.filter(meeting__themegroup=themegroup)
+    else:
+        actions = MeetingAction.objects.filter(
+            meeting__in=group_meetings(user, themegroup).values("pk")
+        )
+    actions = actions.exclude(status=MeetingAction.Status.AFGEROND)
     if before is not None:
         actions = actions.filter(meeting__starts_at__lt=before)
     return (
-        actions.select_related("owner", "meeting")
+        actions.select_related("meeting")
         .defer("meeting__minutes")
+        .annotate(owner_name=owner_name())
         .order_by("due_on", "pk")
     )
 
@@ -153,11 +165,26 @@ def _limited(actions, shown):
     return first, (first[0].total if first else 0)
 
 
+def meeting_url_prefix(themegroup) -> str:
+    """The address of the group's meetings up to a meeting's id: one `reverse` for a
+    list of meetings instead of one per row."""
+    return reverse(
+        "community:meeting_detail",
+        kwargs={"region_slug": themegroup.region.slug, "slug": themegroup.slug, "pk": 0},
+    ).removesuffix("0/")
+
+
+def _with_urls(themegroup, meetings) -> None:
+    """Put on each meeting (of this group) its address (`url`) and the group read already."""
+    prefix = meeting_url_prefix(themegroup)
+    for meeting in meetings:
+        meeting.themegroup = themegroup
+        meeting.url = f"{prefix}{meeting.pk}/"
+
+
 def _on_group(themegroup, *action_lists):
-    """Point the actions' meetings at the group already read (for their links)."""
-    for actions in action_lists:
-        for action in actions:
-            action.meeting.themegroup = themegroup
+    """Point the actions' meetings at the group already read, with their address."""
+    _with_urls(themegroup, [action.meeting for actions in action_lists for action in actions])
 
 
 def _with_trajectories(user, *action_lists) -> None:
@@ -212,8 +239,7 @@ def themegroup_meetings_context(user, themegroup, *, summary: bool = False) -> d
         context["past_meetings"] = list(meetings.past()[:PAST_MEETINGS])
         context["open_actions"] = list(open_actions)
         context["open_action_count"] = len(context["open_actions"])
-    for meeting in (*context["upcoming_meetings"], *context["past_meetings"]):
-        meeting.themegroup = themegroup
+    _with_urls(themegroup, (*context["upcoming_meetings"], *context["past_meetings"]))
     _on_group(themegroup, context["open_actions"])
     _with_trajectories(user, context["open_actions"])
     return context
@@ -254,7 +280,10 @@ def _render_detail(request, meeting, status=200, **bound):
     for attendance in attendances:
         if attendance.status in counts:
             counts[attendance.status] += 1
-    actions = list(meeting.actions.select_related("owner").order_by("due_on", "pk"))
+    actions = list(meeting.actions.annotate(owner_name=owner_name()).order_by("due_on", "pk"))
+    _with_urls(themegroup, [meeting])
+    for action in actions:
+        action.meeting = meeting
     earlier, earlier_count = _limited(
         _open_actions(user, themegroup, before=meeting.starts_at), EARLIER_ACTIONS
     )
