@@ -68,6 +68,12 @@ class TrajectoryFilter(django_filters.FilterSet):
         queryset=Themegroup.objects.all(),
         widget=forms.CheckboxSelectMultiple,
     )
+    groep = django_filters.ModelChoiceFilter(
+        label=_("Trajecten van themagroep"),
+        method="filter_group",
+        queryset=Themegroup.objects.all(),
+        widget=forms.HiddenInput,
+    )
     organisatie = django_filters.ModelMultipleChoiceFilter(
         distinct=False,
         label=_("Organisatie"),
@@ -114,6 +120,7 @@ class TrajectoryFilter(django_filters.FilterSet):
             "ambitie",
             "behaald",
             "themagroep",
+            "groep",
             "organisatie",
             "soort",
             "categorie",
@@ -136,6 +143,9 @@ class TrajectoryFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return search(queryset, value)
+
+    def filter_group(self, queryset, name, value):
+        return queryset.of_themegroup(value)
 
 
 def search(queryset, text: str):
@@ -168,9 +178,15 @@ COLUMNS = {
 
 
 def searched(filterset: TrajectoryFilter):
-    """The scoped set with only the search applied: what the facets count over."""
-    query = filterset.form.cleaned_data.get("q", "")
-    return search(filterset.queryset, query or "")
+    """The scoped set with only the search and the group applied: what the facets count
+    over. `groep` is not a facet but a narrower scope: the trajectories of one
+    themegroup as its page counts them (`TrajectoryQuerySet.of_themegroup`: joint ones
+    and the members' ones in the group's sector), which no single column holds."""
+    data = filterset.form.cleaned_data
+    queryset = filterset.queryset
+    if data.get("groep"):
+        queryset = queryset.of_themegroup(data["groep"])
+    return search(queryset, data.get("q", "") or "")
 
 
 def chosen_stored(filterset: TrajectoryFilter) -> dict[str, list]:

@@ -8,53 +8,113 @@ from django.db.models import Count, Q, Window
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from community import permissions as community_permissions
 from community.extensions import Section
-from community.models import Membership, ThemegroupMembership
+from kit.localized import english
 from procurement.models import Trajectory
 
-TRAJECTORIES_SHOWN = 5  # the latest; the joint ones are all on the filtered list
+TRAJECTORIES_SHOWN = 5  # the latest; all of them are on the list filtered on the group
+
+
+def reader_scope(user) -> Q | None:
+    """`Trajectory.objects.visible_to(user)` as one condition, answered from the
+    memberships the request has read already (`community.permissions`), so the section
+    adds no query of its own to learn the reader's organisations: trajectories of an
+    organisation in one of the reader's regions or of their own organisations, and the
+    joint ones one of their organisations takes part in. An empty Q for staff (all);
+    None when the reader sees none."""
+    if not user.is_authenticated:
+        return None
+    if user.is_staff:
+        return Q()
+    own = community_permissions.organisation_ids(user)
+    regions = community_permissions.region_ids(user)
+    if not own:
+        return None
+    joined = Trajectory.participating_organisations.through.objects.filter(
+        organisation__in=own
+    ).values("trajectory")
+    return Q(organisation__region__in=regions) | Q(organisation__in=own) | Q(pk__in=joined)
+
+
+def _phase(number, name, name_en) -> str:
+    """A phase as `Phase.__str__` writes it, from the row's columns."""
+    return f"{number}. {name_en if english() and name_en else name}" if number else ""
+
+
+def _r_level(level, name, name_en) -> str:
+    """An R-strategy as `RStrategy.__str__` writes it, from the row's columns."""
+    return f"R{level} {name_en if english() and name_en else name}" if level is not None else ""
 
 
 def themegroup_trajectories(user, themegroup) -> Section:
     """The group's latest trajectories as far as the reader may see them, with their
-    total: joint ones of this group, and those of the members' organisations in the
-    group's sector (a trajectory takes its sector from its own themegroup). One query
-    for the rows and the total (a window count, taken before the limit), joining only
-    what a row shows. Non-confidential fields only; the link to all joint trajectories
-    is the trajectory list filtered on the group."""
-    member_organisations = (
-        Membership.objects.active()
-        .filter(
-            user__themegroup_memberships__themegroup=themegroup,
-            user__themegroup_memberships__role__in=(
-                ThemegroupMembership.Role.COORDINATOR,
-                ThemegroupMembership.Role.LID,
-            ),
+    total (`Trajectory.objects.of_themegroup`: joint ones of this group, and those of
+    the members' organisations in the group's sector). One query for the rows and the
+    total (a window count, taken before the limit), reading as plain values only the
+    columns a row shows (non-confidential ones), with the reader's scope as a condition
+    instead of lists read first. The link to all of them is the trajectory list
+    filtered on the group (`?groep=`), which counts the same set."""
+    scope = reader_scope(user)
+    rows = []
+    if scope is not None:
+        rows = list(
+            Trajectory.objects.filter(scope)
+            .of_themegroup(themegroup)
+            .annotate(total=Window(Count("pk")))
+            .order_by("-updated_at", "-pk")
+            .values_list(
+                "pk",
+                "title",
+                "status",
+                "themegroup_id",
+                "organisation__name",
+                "current_phase__number",
+                "current_phase__name",
+                "current_phase__name_en",
+                "r_level_target_id",
+                "r_level_target__name_nl",
+                "r_level_target__name_en",
+                "total",
+            )[:TRAJECTORIES_SHOWN]
         )
-        .values("organisation")
-    )
-    trajectories = (
-        Trajectory.objects.visible_to(user)
-        .filter(
-            Q(themegroup=themegroup)
-            | Q(organisation__in=member_organisations, themegroup__sector=themegroup.sector)
-        )
-        .select_related("organisation", "current_phase", "r_level_target")
-        .defer("search_vector", "need_description", "notes", "outcome", "lessons")
-        .annotate(total=Window(Count("pk")))
-        .order_by("-updated_at", "-pk")[:TRAJECTORIES_SHOWN]
-    )
-    trajectories = list(trajectories)
+    statuses = dict(Trajectory.Status.choices)
+    prefix = reverse("procurement:trajectory_detail", args=[0]).removesuffix("0/")
+    trajectories = [
+        {
+            "pk": pk,
+            "title": title,
+            "url": f"{prefix}{pk}/",
+            "status": statuses.get(status, status),
+            "joint": group == themegroup.pk,
+            "organisation": organisation,
+            "phase": _phase(number, phase, phase_en),
+            "r_level": _r_level(level, r_name, r_name_en),
+        }
+        for (
+            pk,
+            title,
+            status,
+            group,
+            organisation,
+            number,
+            phase,
+            phase_en,
+            level,
+            r_name,
+            r_name_en,
+            _total,
+        ) in rows
+    ]
     return Section(
         key="trajecten",
         title=_("Trajecten"),
         template="procurement/_themegroup_trajectories.html",
         context={
             "trajectories": trajectories,
-            "total": trajectories[0].total if trajectories else 0,
-            "themegroup": themegroup,
+            "total": rows[0][-1] if rows else 0,
             "all_url": f"{reverse('procurement:trajectory_list')}?"
-            f"{urlencode({'themagroep': themegroup.pk})}",
+            f"{urlencode({'groep': themegroup.pk})}",
         },
     )
 

@@ -5,10 +5,12 @@ A meeting the reader may not see answers 404 (`Meeting.objects.visible_to`); a c
 by someone who is not a coordinator of this group (or staff) answers 403
 (`permissions.can_manage_themegroup`); a GET on a POST-only action answers 405."""
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, Window
+from django.db.models import Count, OuterRef, Q, Subquery, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,6 +37,8 @@ SUMMARY_ACTIONS = 5
 # On a meeting's page: the open actions of earlier meetings due first (all of them are on
 # the group's list of meetings).
 EARLIER_ACTIONS = 10
+# What a meeting's row on the themegroup page shows (read as plain values).
+SUMMARY_COLUMNS = ("pk", "title", "starts_at", "location", "online_url", "has_minutes")
 REGISTRATION_ANSWERS = (
     Attendance.Status.AANWEZIG,
     Attendance.Status.MISSCHIEN,
@@ -129,19 +133,31 @@ def group_meetings(user, themegroup):
     return Meeting.objects.visible_to(user).filter(themegroup=themegroup)
 
 
+def owner_name():
+    """The name of an action's owner, as a subquery per row (`owner_name`): an action
+    list never joins (and never scans) the whole user table for five names."""
+    return Subquery(User.objects.filter(pk=OuterRef("owner_id")).order_by().values("full_name")[:1])
+
+
 def _open_actions(user, themegroup, before=None):
     """Open actions (open or bezig) of the group's meetings that the user sees (a guest
     only those of meetings they were invited to), before `before` if given, due first.
-    Read with their owner and meeting; the meeting's group and region are the ones
-    given (so no join to them)."""
-    actions = MeetingAction.objects.filter(
-        meeting__in=group_meetings(user, themegroup).values("pk")
-    ).exclude(status=MeetingAction.Status.AFGEROND)
+    Read with their meeting (for whoever sees every meeting, the group is a condition
+    on that same join, no subquery) and their owner's name; the meeting's group and
+    region are the ones given (so no join to them)."""
+    if permissions.sees_all_meetings(user, themegroup):
+        actions = MeetingAction.objects.filter(meeting__themegroup=themegroup)
+    else:
+        actions = MeetingAction.objects.filter(
+            meeting__in=group_meetings(user, themegroup).values("pk")
+        )
+    actions = actions.exclude(status=MeetingAction.Status.AFGEROND)
     if before is not None:
         actions = actions.filter(meeting__starts_at__lt=before)
     return (
-        actions.select_related("owner", "meeting")
+        actions.select_related("meeting")
         .defer("meeting__minutes")
+        .annotate(owner_name=owner_name())
         .order_by("due_on", "pk")
     )
 
@@ -153,11 +169,26 @@ def _limited(actions, shown):
     return first, (first[0].total if first else 0)
 
 
+def meeting_url_prefix(themegroup) -> str:
+    """The address of the group's meetings up to a meeting's id: one `reverse` for a
+    list of meetings instead of one per row."""
+    return reverse(
+        "community:meeting_detail",
+        kwargs={"region_slug": themegroup.region.slug, "slug": themegroup.slug, "pk": 0},
+    ).removesuffix("0/")
+
+
+def _with_urls(themegroup, meetings) -> None:
+    """Put on each meeting (of this group) its address (`url`) and the group read already."""
+    prefix = meeting_url_prefix(themegroup)
+    for meeting in meetings:
+        meeting.themegroup = themegroup
+        meeting.url = f"{prefix}{meeting.pk}/"
+
+
 def _on_group(themegroup, *action_lists):
-    """Point the actions' meetings at the group already read (for their links)."""
-    for actions in action_lists:
-        for action in actions:
-            action.meeting.themegroup = themegroup
+    """Point the actions' meetings at the group already read, with their address."""
+    _with_urls(themegroup, [action.meeting for actions in action_lists for action in actions])
 
 
 def _with_trajectories(user, *action_lists) -> None:
@@ -178,9 +209,7 @@ def themegroup_meetings_context(user, themegroup, *, summary: bool = False) -> d
     includes that partial with `summary`: the next few meetings, the last few and the
     open actions due first, with their totals and a link to this list, which shows them
     all (so the group's page stays short, and as quick with 200 actions as with 2)."""
-    meetings = (
-        group_meetings(user, themegroup).defer("minutes").annotate(has_minutes=~Q(minutes=""))
-    )
+    meetings = group_meetings(user, themegroup).annotate(has_minutes=~Q(minutes=""))
     open_actions = _open_actions(user, themegroup)
     context = {
         "themegroup": themegroup,
@@ -188,16 +217,19 @@ def themegroup_meetings_context(user, themegroup, *, summary: bool = False) -> d
         "can_manage": permissions.can_manage_themegroup(user, themegroup),
     }
     if summary:
-        # The next and the last few in one query; a meeting is upcoming from its start.
+        # The next and the last few in one query of the columns a row shows; a meeting
+        # is upcoming from its start.
         now = timezone.now()
-        shown = list(
-            meetings.filter(starts_at__gte=now)
+        rows = meetings.values(*SUMMARY_COLUMNS)
+        shown = [
+            SimpleNamespace(**row)
+            for row in rows.filter(starts_at__gte=now)
             .order_by("starts_at")[:SUMMARY_MEETINGS]
             .union(
-                meetings.filter(starts_at__lt=now).order_by("-starts_at")[:SUMMARY_MEETINGS],
+                rows.filter(starts_at__lt=now).order_by("-starts_at")[:SUMMARY_MEETINGS],
                 all=True,
             )
-        )
+        ]
         context["upcoming_meetings"] = sorted(
             (m for m in shown if m.starts_at >= now), key=lambda m: m.starts_at
         )
@@ -208,12 +240,12 @@ def themegroup_meetings_context(user, themegroup, *, summary: bool = False) -> d
             open_actions, SUMMARY_ACTIONS
         )
     else:
+        meetings = meetings.defer("minutes")
         context["upcoming_meetings"] = list(meetings.upcoming())
         context["past_meetings"] = list(meetings.past()[:PAST_MEETINGS])
         context["open_actions"] = list(open_actions)
         context["open_action_count"] = len(context["open_actions"])
-    for meeting in (*context["upcoming_meetings"], *context["past_meetings"]):
-        meeting.themegroup = themegroup
+    _with_urls(themegroup, (*context["upcoming_meetings"], *context["past_meetings"]))
     _on_group(themegroup, context["open_actions"])
     _with_trajectories(user, context["open_actions"])
     return context
@@ -254,7 +286,10 @@ def _render_detail(request, meeting, status=200, **bound):
     for attendance in attendances:
         if attendance.status in counts:
             counts[attendance.status] += 1
-    actions = list(meeting.actions.select_related("owner").order_by("due_on", "pk"))
+    actions = list(meeting.actions.annotate(owner_name=owner_name()).order_by("due_on", "pk"))
+    _with_urls(themegroup, [meeting])
+    for action in actions:
+        action.meeting = meeting
     earlier, earlier_count = _limited(
         _open_actions(user, themegroup, before=meeting.starts_at), EARLIER_ACTIONS
     )

@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from community import permissions as community_permissions
-from community.models import Organisation, ProductCategory, Themegroup
+from community.models import (
+    Membership,
+    Organisation,
+    ProductCategory,
+    Themegroup,
+    ThemegroupMembership,
+)
 from procurement.permissions import EDITOR_ROLES
 
 from .guidance import GuidingQuestion, KpiExample, Phase
@@ -109,6 +115,22 @@ class TrajectoryQuerySet(models.QuerySet):
         if not organisations and not joint:
             return self.none()  # no active membership: nothing (and no empty IN ())
         return self.filter(models.Q(organisation_id__in=organisations) | models.Q(pk__in=joint))
+
+    def of_themegroup(self, themegroup):
+        """The trajectories of a themegroup, as its page counts them and the trajectory
+        list's `groep` filter shows them: the group's joint trajectories, and those of
+        the organisations of its members and coordinators (active memberships; guests do
+        not count) in the group's sector (a trajectory takes its sector from its own
+        themegroup). No scope: chain it to `visible_to` (or another scope)."""
+        places = ThemegroupMembership.objects.filter(
+            themegroup=themegroup,
+            role__in=(ThemegroupMembership.Role.COORDINATOR, ThemegroupMembership.Role.LID),
+        ).values("user")
+        organisations = Membership.objects.active().filter(user__in=places).values("organisation")
+        return self.filter(
+            models.Q(themegroup=themegroup)
+            | models.Q(organisation__in=organisations, themegroup__sector=themegroup.sector)
+        )
 
     def with_list_data(self):
         """What a row of the list shows, in the same query."""

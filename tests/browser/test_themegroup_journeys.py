@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from community import services
 from community.models import Membership, ThemegroupMembership, User
+from procurement import services as procurement_services
 from tests.browser.axe import assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -154,3 +155,37 @@ def test_a_member_shares_a_document_on_its_own_page(page, login_as, alice, group
     expect(page.locator("[data-testid=members] [data-testid=member]")).to_have_count(2)
     expect(page.locator("[data-testid=invite-form]")).to_have_count(0)
     assert_accessible(page)
+
+
+def test_a_member_opens_all_the_groups_trajectories_from_its_page(
+    page, login_as, alice, alfa, group, zwolle_gww
+):
+    """The section's link opens the trajectory list narrowed to the group: the joint
+    trajectory and alice's organisation's one under another GWW group, as many as the
+    section counts, with the narrowing said above the search box."""
+    for title, themegroup in (("Kademuren", group), ("Fietspad", zwolle_gww)):
+        procurement_services.trajectory_create(
+            actor=alice,
+            organisation=alfa,
+            title=title,
+            procurement_type="werk",
+            themegroup=themegroup,
+        )
+    login_as(alice)
+    page.goto(group.get_absolute_url())
+    total = page.locator("[data-testid=themegroup-trajectories-total]")
+    expect(total).to_have_attribute("data-total", "2")
+
+    page.locator("[data-testid=themegroup-trajectories-all]").click()
+
+    expect(page.locator("[data-testid=group-filter]")).to_be_visible()
+    expect(page.locator("[data-testid=trajectory-row]")).to_have_count(2)
+    assert_accessible(page)
+    page.locator("#id_q").fill("Fietspad")  # searching keeps the group
+    page.locator("form.portal-filters button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"groep=.*q=Fietspad|q=Fietspad.*groep="))
+    expect(page.locator("[data-testid=trajectory-row]")).to_have_count(1)
+    page.locator("#id_q").fill("")
+    page.locator("form.portal-filters button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"groep="))
+    expect(page.locator("[data-testid=trajectory-row]")).to_have_count(2)

@@ -18,6 +18,7 @@ from community.models import (
     ThemegroupMembership,
 )
 from procurement import services as procurement_services
+from procurement.models import Trajectory
 from tests import factories
 from tests.cases.factories import CaseFactory
 from tests.community.conftest import PERSONAS
@@ -202,7 +203,7 @@ def test_the_page_reads_a_constant_number_of_queries(
     client = as_persona(persona)
     add_rows(2)
     client.get(url("themegroup_detail", group))  # the session and the like, once
-    with django_assert_num_queries(16 if persona == "bob" else 15) as few:
+    with django_assert_num_queries(14 if persona == "bob" else 13) as few:
         client.get(url("themegroup_detail", group))
     add_rows(6)
     with django_assert_num_queries(len(few.captured_queries)):
@@ -312,7 +313,95 @@ def test_the_group_shows_its_latest_five_trajectories_with_the_total_and_a_link(
     total = section.select_one("[data-testid=themegroup-trajectories-total]")
     assert total["data-total"] == "8"  # six more, the joint one and the member's in the sector
     link = section.select_one("a[data-testid=themegroup-trajectories-all]")
-    assert link["href"] == f"{reverse('procurement:trajectory_list')}?themagroep={group.pk}"
+    assert link["href"] == f"{reverse('procurement:trajectory_list')}?groep={group.pk}"
+
+
+def test_a_members_trajectory_outside_the_readers_regions_stays_hidden(
+    client, dora, charlie, group, trajectories
+):
+    """Charlie (Regio Zwolle) joins the group: his GWW trajectory becomes the group's,
+    but a reader of the Groene Hart may not see Zwolle's trajectories, so neither the
+    rows nor the total count it; Charlie himself sees it."""
+    factories.ThemegroupMembershipFactory(themegroup=group, user=charlie)
+    client.force_login(dora)
+
+    section = soup(client.get(url("themegroup_detail", group))).select_one(
+        "[data-testid=section-trajecten]"
+    )
+
+    shown = {int(row["data-pk"]) for row in section.select("[data-testid=trajectory]")}
+    assert shown == {trajectories["joint"].pk, trajectories["sector"].pk}
+    assert section.select_one("[data-testid=themegroup-trajectories-total]")["data-total"] == "2"
+    client.force_login(charlie)
+    section = soup(client.get(url("themegroup_detail", group))).select_one(
+        "[data-testid=section-trajecten]"
+    )
+    shown = {int(row["data-pk"]) for row in section.select("[data-testid=trajectory]")}
+    assert trajectories["outsider"].pk in shown
+
+
+@pytest.mark.parametrize("persona", ["alice", "bob", "dora", "charlie", "staff_mfa"])
+def test_the_section_is_the_visible_part_of_the_groups_trajectories(
+    request, client, group, trajectories, beta, bob, charlie, persona
+):
+    """The section's reader scope (read from the memberships of the request) is exactly
+    `Trajectory.objects.visible_to`: the same rows and total for every persona, a
+    joint tender one of the reader's organisations takes part in included."""
+    factories.ThemegroupMembershipFactory(themegroup=group, user=charlie)
+    joint_elsewhere = procurement_services.trajectory_create(
+        actor=charlie,
+        organisation=trajectories["outsider"].organisation,
+        title="Gezamenlijk over de grens",
+        procurement_type="werk",
+        themegroup=group,
+    )
+    joint_elsewhere.participating_organisations.add(beta)
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+
+    section = soup(client.get(url("themegroup_detail", group))).select_one(
+        "[data-testid=section-trajecten]"
+    )
+
+    expected = Trajectory.objects.visible_to(user).of_themegroup(group)
+    shown = {int(row["data-pk"]) for row in section.select("[data-testid=trajectory]")}
+    assert shown == set(expected.values_list("pk", flat=True))
+    total = section.select_one("[data-testid=themegroup-trajectories-total]")
+    assert total["data-total"] == str(expected.count())
+    assert (joint_elsewhere.pk in shown) == (persona in ("bob", "charlie", "staff_mfa"))
+
+
+@pytest.mark.parametrize("persona", ["alice", "dora", "charlie"])
+def test_the_sections_total_is_what_its_link_lists(
+    request, client, group, alice, alfa, trajectories, charlie, persona
+):
+    """The section's "all" link opens the trajectory list filtered on the group, which
+    counts the same set (joint ones and the members' ones in the sector) for the
+    reader."""
+    factories.ThemegroupMembershipFactory(themegroup=group, user=charlie)
+    for n in range(6):
+        procurement_services.trajectory_create(
+            actor=alice,
+            organisation=alfa,
+            title=f"Kademuur {n}",
+            procurement_type="werk",
+            themegroup=group,
+        )
+    client.force_login(request.getfixturevalue(persona))
+
+    section = soup(client.get(url("themegroup_detail", group))).select_one(
+        "[data-testid=section-trajecten]"
+    )
+    total = int(section.select_one("[data-testid=themegroup-trajectories-total]")["data-total"])
+    link = section.select_one("a[data-testid=themegroup-trajectories-all]")
+    listed = soup(client.get(link["href"]))
+
+    rows = {int(row["data-id"]) for row in listed.select("[data-testid=trajectory-row]")}
+    assert total == len(rows)  # fewer than a page of the list
+    assert {int(row["data-pk"]) for row in section.select("[data-testid=trajectory]")} <= rows
+    assert listed.select_one("[data-testid=group-filter]")["data-group"] == str(group.pk)
+    assert listed.select_one("input[type=hidden][name=groep]")["value"] == str(group.pk)
+    assert total == (8 if persona != "charlie" else 1)
 
 
 def test_the_group_shows_its_published_cases_as_far_as_the_reader_may_browse(

@@ -6,14 +6,17 @@ from collections import Counter
 from datetime import date
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db.models.expressions import Col
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
+from django.urls import reverse
 
 from community import permissions as community_permissions
 from community.models import Organisation, ProductCategory
 from procurement import filters, listing
 from procurement.models import Phase, Trajectory
+from tests import factories
 from tests.procurement.factories import TrajectoryFactory
 
 # Stored value of each facet on a trajectory, as counts() reports it.
@@ -200,3 +203,62 @@ def test_themegroup_facet_counts_only_visible_groups(spread, charlie, zwolle):
     summary = filters.counts(filterset)
     groene_hart = set(Organisation.objects.exclude(region=zwolle).values_list("pk", flat=True))
     assert not groene_hart & set(summary["organisatie"])
+
+
+@pytest.mark.parametrize("persona", ["alice", "bob", "charlie", "dora", "staff"])
+@pytest.mark.parametrize("choice", [{}, {"soort": ["werk"]}, {"status": ["lopend", "gestopt"]}])
+def test_the_group_filter_lists_and_counts_the_groups_trajectories(
+    request, spread, alfa, alice, gww, zwolle_gww, persona, choice
+):
+    """`?groep=` narrows the scope to the group's trajectories as its page counts them:
+    its joint ones, and the ones of its members' organisations (alice: alfa) under
+    another group of its sector; not alfa's in another sector. The rows, the total and
+    the facet counts all count that set."""
+    factories.ThemegroupMembershipFactory(themegroup=gww, user=alice)
+    vastgoed = factories.ThemegroupFactory(region=gww.region, sector="vastgoed", slug="vg")
+    TrajectoryFactory(
+        organisation=alfa,
+        themegroup=zwolle_gww,
+        title="Fietspad",
+        status="lopend",
+        procurement_type="werk",
+    )  # fits every choice
+    TrajectoryFactory(organisation=alfa, themegroup=vastgoed, title="Gemeentehuis")
+    user = request.getfixturevalue(persona)
+    params = QueryDict(mutable=True)
+    params["groep"] = str(gww.pk)
+    for name, values in choice.items():
+        params.setlist(name, values)
+    scope = expected_scope(user)
+    expected = {
+        t.pk
+        for t in Trajectory.objects.select_related("themegroup")
+        if t.pk in scope
+        and (
+            t.themegroup_id == gww.pk
+            or (t.organisation_id == alfa.pk and t.themegroup and t.themegroup.sector == "gww")
+        )
+        and all(str(VALUES[name](t)) in values for name, values in choice.items())
+    }
+
+    filterset = listing.trajectory_filter(params, user)
+    filterset.is_valid()
+    summary = filters.counts(filterset)
+
+    assert set(filterset.qs.values_list("pk", flat=True)) == expected
+    assert summary["_total"] == len(expected)
+    if "status" not in choice:
+        assert sum(summary["status"].values()) == len(expected)
+    if persona in ("alice", "dora", "staff"):
+        assert Trajectory.objects.get(title="Fietspad").pk in expected
+    assert Trajectory.objects.get(title="Gemeentehuis").pk not in expected
+
+
+@pytest.mark.parametrize("value", ["abc", "999999", ""])
+def test_a_group_filter_that_names_no_group_is_left_out(client, spread, alice, value):
+    client.force_login(alice)
+    response = client.get(reverse("procurement:trajectory_list"), {"groep": value})
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    assert not page.select("[data-testid=group-filter]")
+    assert len(page.select("[data-testid=trajectory-row]")) == len(expected_scope(alice))
