@@ -4,12 +4,13 @@ them (`Case.objects.published_for`)."""
 
 from urllib.parse import urlencode
 
-from django.db.models import OuterRef, StringAgg, Subquery, Value
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
 from community.extensions import Section
+from kit.aggregates import names_joined
 
 CASES_SHOWN = 5  # the latest; the full list is the case list filtered on the group
 
@@ -23,7 +24,7 @@ def themegroup_cases(user, themegroup) -> Section:
         Case.organisations.through.objects.filter(case=OuterRef("pk"))
         .order_by()
         .values("case")
-        .annotate(names=StringAgg("organisation__name", Value(", "), order_by="organisation__name"))
+        .annotate(names=names_joined("organisation__name"))
         .values("names")
     )
     cases = list(

@@ -14,7 +14,6 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
-    StringAgg,
     Subquery,
     Value,
     When,
@@ -43,6 +42,7 @@ from community.models import (
     User,
 )
 from community.views import meetings
+from kit.aggregates import names_joined
 
 ANNOUNCEMENTS_SHOWN = 10
 # The group's page lists its first places; the members page pages them all.
@@ -132,7 +132,7 @@ def member_summary(themegroup, *, limit: int = MEMBERS_SHOWN) -> MemberSummary:
         .filter(user=OuterRef("user_id"))
         .order_by()
         .values("user")
-        .annotate(names=StringAgg("organisation__name", Value(", "), order_by="organisation__name"))
+        .annotate(names=names_joined("organisation__name"))
         .values("names")
     )
     guest = ThemegroupMembership.Role.GAST
