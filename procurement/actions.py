@@ -40,9 +40,10 @@ def linked_trajectories(user, action_ids) -> dict[int, LinkedObject]:
     if not ids:
         return {}
     links = list(
-        ActionTrajectory.objects.filter(action__in=ids).values_list(
-            "action_id", "trajectory_id", "trajectory__title"
-        )
+        # No ordering: the link's default (by action) would join the actions table.
+        ActionTrajectory.objects.filter(action__in=ids)
+        .order_by()
+        .values_list("action_id", "trajectory_id", "trajectory__title")
     )
     if not links:
         return {}

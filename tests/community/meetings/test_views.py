@@ -534,6 +534,27 @@ def test_a_reader_who_may_not_see_the_trajectory_sees_no_link(
     assert page.select("[data-testid=action-trajectory]") == []
 
 
+def test_the_actions_links_are_read_without_the_actions_table(client, alice, past_meeting, meeting):
+    """The page asks procurement for the trajectories its actions follow up; that query
+    reads the links alone (the link's default ordering would join every action)."""
+    trajectory = TrajectoryFactory(organisation=alice.memberships.get().organisation)
+    action = factories.MeetingActionFactory(meeting=past_meeting, owner=alice)
+    ActionTrajectory.objects.create(action=action, trajectory=trajectory)
+    client.force_login(alice)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = soup(client.get(meeting.get_absolute_url()))
+
+    link_queries = [
+        q["sql"] for q in queries if q["sql"].startswith('SELECT "procurement_actiontrajectory"')
+    ]
+    assert page.select_one("[data-testid=action-trajectory]")["href"] == (
+        trajectory.get_absolute_url()
+    )
+    assert len(link_queries) == 1
+    assert MeetingAction._meta.db_table not in link_queries[0]
+
+
 def test_a_guest_sees_no_action_of_a_meeting_he_was_not_invited_to(
     client, alice, past_meeting, meeting, gijs
 ):
