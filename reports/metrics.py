@@ -238,7 +238,7 @@ def _tally_query(scope: Scope, period: Period):
     counted as two parts added up by the callers: those it owns, by the index, and those
     it joins but does not own, by the participants (a few). Both are the same set as the
     UNION of the scope, without looking each trajectory up by its id (at 100k
-    trajectories: 28 ms → 2 ms for 2,578 trajectories; EXPLAIN ANALYZE in the README)."""
+    trajectories: 28 ms → 2 ms for 2,578 trajectories; EXPLAIN ANALYZE in docs/performance.md)."""
     if scope.kind == Scope.ORGANISATION:
         pk = scope.obj.pk
         owned = _of_period(Trajectory.objects.filter(organisation=pk), period)
