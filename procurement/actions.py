@@ -48,7 +48,7 @@ def linked_trajectories(user, action_ids) -> dict[int, LinkedObject]:
     if not links:
         return {}
     visible = set(
-        Trajectory.objects.visible_to(user)
+        Trajectory.objects.in_view_of(user)
         .filter(pk__in={trajectory_id for _action, trajectory_id, _title in links})
         .values_list("pk", flat=True)
     )

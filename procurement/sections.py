@@ -8,33 +8,11 @@ from django.db.models import Count, Q, Window
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from community import permissions as community_permissions
 from community.extensions import Section
 from kit.localized import english
 from procurement.models import Trajectory
 
 TRAJECTORIES_SHOWN = 5  # the latest; all of them are on the list filtered on the group
-
-
-def reader_scope(user) -> Q | None:
-    """`Trajectory.objects.visible_to(user)` as one condition, answered from the
-    memberships the request has read already (`community.permissions`), so the section
-    adds no query of its own to learn the reader's organisations: trajectories of an
-    organisation in one of the reader's regions or of their own organisations, and the
-    joint ones one of their organisations takes part in. An empty Q for staff (all);
-    None when the reader sees none."""
-    if not user.is_authenticated:
-        return None
-    if user.is_staff:
-        return Q()
-    own = community_permissions.organisation_ids(user)
-    regions = community_permissions.region_ids(user)
-    if not own:
-        return None
-    joined = Trajectory.participating_organisations.through.objects.filter(
-        organisation__in=own
-    ).values("trajectory")
-    return Q(organisation__region__in=regions) | Q(organisation__in=own) | Q(pk__in=joined)
 
 
 def _phase(number, name, name_en) -> str:
@@ -53,31 +31,28 @@ def themegroup_trajectories(user, themegroup) -> Section:
     the members' organisations in the group's sector). One query for the rows and the
     total (a window count, taken before the limit), reading as plain values only the
     columns a row shows (non-confidential ones), with the reader's scope as a condition
-    instead of lists read first. The link to all of them is the trajectory list
-    filtered on the group (`?groep=`), which counts the same set."""
-    scope = reader_scope(user)
-    rows = []
-    if scope is not None:
-        rows = list(
-            Trajectory.objects.filter(scope)
-            .of_themegroup(themegroup)
-            .annotate(total=Window(Count("pk")))
-            .order_by("-updated_at", "-pk")
-            .values_list(
-                "pk",
-                "title",
-                "status",
-                "themegroup_id",
-                "organisation__name",
-                "current_phase__number",
-                "current_phase__name",
-                "current_phase__name_en",
-                "r_level_target_id",
-                "r_level_target__name_nl",
-                "r_level_target__name_en",
-                "total",
-            )[:TRAJECTORIES_SHOWN]
-        )
+    (`in_view_of`) instead of lists read first. The link to all of them is the
+    trajectory list filtered on the group (`?groep=`), which counts the same set."""
+    rows = list(
+        Trajectory.objects.in_view_of(user)
+        .of_themegroup(themegroup)
+        .annotate(total=Window(Count("pk")))
+        .order_by("-updated_at", "-pk")
+        .values_list(
+            "pk",
+            "title",
+            "status",
+            "themegroup_id",
+            "organisation__name",
+            "current_phase__number",
+            "current_phase__name",
+            "current_phase__name_en",
+            "r_level_target_id",
+            "r_level_target__name_nl",
+            "r_level_target__name_en",
+            "total",
+        )[:TRAJECTORIES_SHOWN]
+    )
     statuses = dict(Trajectory.Status.choices)
     prefix = reverse("procurement:trajectory_detail", args=[0]).removesuffix("0/")
     trajectories = [

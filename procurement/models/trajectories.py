@@ -85,6 +85,31 @@ class TrajectoryQuerySet(models.QuerySet):
             joined_by=community_permissions.organisation_ids(user),
         )
 
+    def in_view_of(self, user):
+        """The set of `visible_to(user)` as one condition, built from the memberships
+        the request has read already (`community.permissions`), so it adds no query of
+        its own: trajectories of an organisation in one of the reader's regions or of
+        their own organisations, and the joint ones one of their organisations takes
+        part in. For a few rows picked by another condition (a themegroup's section, the
+        trajectories meeting actions follow up), where `visible_to`'s two lists cost more
+        than the lookup; lists keep `visible_to`, whose id lists an index answers alone.
+        `tests/procurement/test_models.py` holds the two equal for every persona."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self.all()
+        own = community_permissions.organisation_ids(user)
+        if not own:
+            return self.none()
+        joined = Trajectory.participating_organisations.through.objects.filter(
+            organisation__in=own
+        ).values("trajectory")
+        return self.filter(
+            models.Q(organisation__region__in=community_permissions.region_ids(user))
+            | models.Q(organisation__in=own)
+            | models.Q(pk__in=joined)
+        )
+
     def editable_by(self, user):
         """Trajectories a user may change (as `procurement.permissions.can_edit_trajectory`):
         those of the organisations where they are an active inkoper or coordinator, owned

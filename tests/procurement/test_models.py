@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -139,6 +140,35 @@ def test_trajectories_are_visible_within_the_region_only(alice, charlie, traject
     )
     assert list(Trajectory.objects.visible_to(alice)) == [trajectory]
     assert list(Trajectory.objects.visible_to(charlie)) == [other]
+
+
+@pytest.mark.parametrize(
+    "persona", ["alice", "bob", "dora", "charlie", "staff", "former", "suspended", "anonymous"]
+)
+def test_in_view_of_is_the_set_of_visible_to(
+    request, persona, trajectory, alfa, beta, charlie_org, charlie
+):
+    """The one-condition scope for a few rows is exactly the list scope, for every
+    persona: own and region trajectories, another region's, and joint tenders owned in
+    another region that an organisation of the reader (or none of theirs) takes part in."""
+    elsewhere = Trajectory.objects.create(
+        organisation=charlie_org, title="Elders", procurement_type="dienst"
+    )
+    joined_by_beta = Trajectory.objects.create(
+        organisation=charlie_org, title="Samen met Beta", procurement_type="werk"
+    )
+    joined_by_beta.participating_organisations.add(beta)
+    joined_by_alfa = Trajectory.objects.create(
+        organisation=charlie_org, title="Samen met Alfa", procurement_type="werk"
+    )
+    joined_by_alfa.participating_organisations.add(alfa, charlie_org)
+    Trajectory.objects.create(organisation=beta, title="Beta", procurement_type="levering")
+    user = AnonymousUser() if persona == "anonymous" else request.getfixturevalue(persona)
+
+    in_view = set(Trajectory.objects.in_view_of(user).values_list("pk", flat=True))
+
+    assert in_view == set(Trajectory.objects.visible_to(user).values_list("pk", flat=True))
+    assert (elsewhere.pk in in_view) == (persona in ("charlie", "former", "staff"))
 
 
 def test_trajectory_changes_are_kept_in_history(trajectory):
