@@ -201,15 +201,17 @@ def _n(value) -> str:
     return str(value)
 
 
-def svg(chart: Chart, font: str = "") -> SafeString:
-    """The chart's <svg> (role img, labelled by its title and summary), with one pattern
-    per series, a band per category and each bar's total (or each value, grouped)."""
+def _svg_head(chart: Chart, font: str, attributes: str) -> list[str]:
+    """The opening <svg> (role img, labelled by the chart's title and summary) with
+    these extra attributes, and its <defs>: one pattern per series."""
     cid = escape(chart.chart_id)
     parts = [
         f'<svg class="portal-figure__svg" role="img" aria-labelledby="{cid}-titel '
         f'{cid}-samenvatting" viewBox="0 0 {_n(chart.width)} {_n(chart.height)}" '
-        'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg" '
-        'focusable="false"' + (f' font-family="{escape(font)}"' if font else "") + "><defs>"
+        'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg"'
+        + attributes
+        + (f' font-family="{escape(font)}"' if font else "")
+        + "><defs>"
     ]
     for index, series in enumerate(chart.series, start=1):
         parts.append(
@@ -218,6 +220,14 @@ def svg(chart: Chart, font: str = "") -> SafeString:
             f"{PATTERN_MARKS.get(series.pattern, '')}</pattern>"
         )
     parts.append("</defs>")
+    return parts
+
+
+def svg(chart: Chart, font: str = "") -> SafeString:
+    """The chart's <svg> (role img, labelled by its title and summary), with one pattern
+    per series, a band per category and each bar's total (or each value, grouped)."""
+    cid = escape(chart.chart_id)
+    parts = _svg_head(chart, font, ' focusable="false"')
     for bar in chart.bars:
         label = escape(bar.label)
         parts.append(
@@ -287,20 +297,7 @@ def print_svg(chart: Chart, font: str = "") -> SafeString:
     of its own), not with its area. The same bars, patterns, labels and totals; the
     numbers are in the data table under it, as on the dashboard."""
     cid = escape(chart.chart_id)
-    parts = [
-        f'<svg class="portal-figure__svg" role="img" aria-labelledby="{cid}-titel '
-        f'{cid}-samenvatting" viewBox="0 0 {_n(chart.width)} {_n(chart.height)}" '
-        'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg"'
-        + (f' font-family="{escape(font)}"' if font else "")
-        + ' fill="#1f2937"><defs>'
-    ]
-    for index, series in enumerate(chart.series, start=1):
-        parts.append(
-            f'<pattern id="{cid}-p{index}" patternUnits="userSpaceOnUse" width="8" height="8">'
-            f'<rect width="8" height="8" fill="{escape(series.colour)}"/>'
-            f"{PATTERN_MARKS.get(series.pattern, '')}</pattern>"
-        )
-    parts.append("</defs>")
+    parts = _svg_head(chart, font, ' fill="#1f2937"')
     for index in range(len(chart.series)):
         shapes = "".join(
             f"M{_n(segment.x)} {_n(segment.y)}h{_n(segment.width)}v{_n(segment.height)}"
