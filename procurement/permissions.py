@@ -28,6 +28,26 @@ def can_see_trajectory(user, trajectory) -> bool:
     organisation selected and its participants prefetched, no query is needed): staff;
     active members of the owning organisation, of an organisation in the owner's region,
     or of a participating organisation."""
+    return _sees(
+        user,
+        trajectory.organisation.region_id if user.is_authenticated else None,
+        lambda own: _own(trajectory, own),
+    )
+
+
+def can_see_trajectory_of(user, *, owner_id: int, region_id, participant_ids) -> bool:
+    """`can_see_trajectory` for a trajectory read as plain values: its owner, the
+    owner's region and the ids of its participating organisations."""
+    return _sees(
+        user,
+        region_id,
+        lambda own: owner_id in own or any(pk in own for pk in participant_ids),
+    )
+
+
+def _sees(user, region_id, owns) -> bool:
+    """The rule of `can_see_trajectory`; `owns(organisation_ids)` answers whether the
+    trajectory is owned or joined by one of them (asked last: it may need a query)."""
     if not user.is_authenticated:
         return False
     if user.is_staff:
@@ -35,10 +55,9 @@ def can_see_trajectory(user, trajectory) -> bool:
     own = community_permissions.organisation_ids(user)
     if not own:
         return False
-    region_id = trajectory.organisation.region_id
     if region_id is not None and region_id in community_permissions.region_ids(user):
         return True
-    return _own(trajectory, own)
+    return owns(own)
 
 
 def can_see_confidential(user, trajectory) -> bool:

@@ -94,6 +94,18 @@ def test_who_opens_a_trajectory_is_who_the_scoping_lists(
         community_permissions.organisation_ids(user)  # the memberships, read once
     with django_assert_num_queries(0):
         opened = {t.pk for t in trajectories if permissions.can_see_trajectory(user, t)}
+        # The same rule for a trajectory read as plain values (the dashboards' highlights).
+        opened_from_values = {
+            t.pk
+            for t in trajectories
+            if permissions.can_see_trajectory_of(
+                user,
+                owner_id=t.organisation_id,
+                region_id=t.organisation.region_id,
+                participant_ids=[o.pk for o in t.participating_organisations.all()],
+            )
+        }
     assert opened == listed & {t.pk for t in cases}
+    assert opened_from_values == opened
     # Owned in Regio Zwolle (charlie, former), joined by Alfa (alice, dora).
     assert (joint.pk in opened) is (persona in {"alice", "dora", "charlie", "former", "staff"})

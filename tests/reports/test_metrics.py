@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from procurement.models import Phase, Trajectory
 from reports import metrics
 from reports.metrics import Period, Scope
 from tests.reports.conftest import PERIOD, make_trajectory
@@ -113,6 +114,28 @@ def test_it_names_completed_trajectories_only_for_readers_who_may_see_them(
         datetime.date(2026, 6, 15),
     ]
     assert [c.slug for c in for_bob.public_cases] == ["alfa-openbaar"]
+
+
+def test_an_organisations_highlights_hold_the_joint_tenders_it_takes_part_in(
+    world, alfa, charlie_org, alice, bob
+):
+    """Alfa's completed trajectories: its own T3 and Charlie's joint tender with Alfa,
+    newest first; the joint tender is named for Alfa's inkoper (a participant), not for
+    Beta's coordinator (same region as Alfa, not as the owner)."""
+    Trajectory.objects.filter(pk=world.trajectories["C1"].pk).update(
+        status="afgerond", closed_on=datetime.date(2026, 9, 1)
+    )
+    for_alice = metrics.highlights(Scope.of(alfa), PERIOD, alice)
+    for_bob = metrics.highlights(Scope.of(alfa), PERIOD, bob)
+
+    assert [(h.title, h.organisation) for h in for_alice.completed] == [
+        ("Zwolle werkkleding", charlie_org.name),
+        ("Alfa hergebruikte stoelen", alfa.name),
+    ]
+    assert for_alice.completed[0].url == world.trajectories["C1"].get_absolute_url()
+    assert [h.title for h in for_bob.completed] == [None, "Alfa hergebruikte stoelen"]
+    phases = [str(Phase.objects.get(number=number)) for number in (2, 6)]
+    assert [h.phase for h in for_bob.completed] == phases
 
 
 def test_public_figures_count_without_names(world):
