@@ -6,9 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from community.models import ThemegroupMembership
 from procurement.models import Phase, Trajectory
 from reports import metrics
 from reports.metrics import Period, Scope
+from tests.factories import ThemegroupMembershipFactory
 from tests.reports.conftest import PERIOD, make_trajectory
 
 
@@ -114,6 +116,20 @@ def test_it_names_completed_trajectories_only_for_readers_who_may_see_them(
         datetime.date(2026, 6, 15),
     ]
     assert [c.slug for c in for_bob.public_cases] == ["alfa-openbaar"]
+
+
+def test_the_community_figure_counts_the_scopes_themegroups_once(
+    world, alfa, beta, groene_hart, gww, dora
+):
+    """Two people of Alfa in the same group count it once; every scope counts the groups
+    `Scope.themegroups` holds."""
+    ThemegroupMembershipFactory(themegroup=gww, user=dora, role=ThemegroupMembership.Role.LID)
+    for obj in (alfa, beta, groene_hart, gww):
+        scope = Scope.of(obj)
+        figure = metrics.community_activity(scope, PERIOD)
+        assert figure.themegroups == scope.themegroups().count(), obj
+    assert metrics.community_activity(Scope.of(alfa), PERIOD).themegroups == 1
+    assert metrics.community_activity(Scope.of(alfa), PERIOD).members == 2  # alice, dora
 
 
 def test_an_organisations_highlights_hold_the_joint_tenders_it_takes_part_in(
