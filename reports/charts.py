@@ -1,7 +1,7 @@
 """Charts drawn on the server as inline SVG, so the same chart appears on a dashboard and
 in a PDF report: horizontal bar and stacked-bar charts whose geometry is computed here
-once; `templates/reports/_chart.html` draws it with its title, text summary, legend and
-data table.
+once; `figure` writes it for a page with its title, text summary, legend and data table
+(`{% chart_figure %}`), `templates/reports/pdf/_chart.html` for a PDF.
 
 Accessible by construction: the SVG is `role="img"` labelled by the title and summary,
 every series has a colour that contrasts at least 3:1 with white *and* its own pattern
@@ -11,12 +11,15 @@ table with a caption.
 
 from __future__ import annotations
 
+import html
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.formats import localize
-from django.utils.html import escape
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 # (fill colour, pattern) per series. Each colour contrasts ≥ 4.5:1 with white; the
 # patterns (drawn in white over the colour) tell the series apart without colour.
@@ -201,6 +204,34 @@ def _n(value) -> str:
     return str(value)
 
 
+# Django's `escape` and `conditional_escape` without their lazy-string wrappers (which
+# cost more than the escaping, called for every label and number of a chart): the same
+# output, `html.escape` of the text.
+
+
+def escape(value) -> str:
+    """Escaped always, as `django.utils.html.escape`."""
+    return html.escape(str(value))
+
+
+def conditional_escape(value) -> str:
+    """Escaped unless already safe, as a template writes `{{ value }}`."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def _short_label(label: str) -> str:
+    """The label as `Truncator(label).chars(LABEL_CHARACTERS)` writes it, without building
+    a Truncator for the labels that fit (most do)."""
+    text = unicodedata.normalize("NFC", str(label))
+    if len(text) <= LABEL_CHARACTERS:
+        return text
+    return Truncator(label).chars(LABEL_CHARACTERS)
+
+
 def _svg_head(chart: Chart, font: str, attributes: str) -> list[str]:
     """The opening <svg> (role img, labelled by the chart's title and summary) with
     these extra attributes, and its <defs>: one pattern per series."""
@@ -233,7 +264,7 @@ def svg(chart: Chart, font: str = "") -> SafeString:
         parts.append(
             f'<g class="portal-figure__bar"><text x="{_n(chart.label_x)}" '
             f'y="{_n(bar.text_y)}" text-anchor="end" font-size="13" fill="#1f2937">'
-            f"{escape(Truncator(bar.label).chars(LABEL_CHARACTERS))}</text>"
+            f"{escape(_short_label(bar.label))}</text>"
         )
         for index, segment in enumerate(bar.segments, start=1):
             if segment.width > 0:
@@ -277,16 +308,79 @@ def table_body(chart: Chart) -> SafeString:
     """The rows of the chart's data table: the category as a row header, a cell per
     series and, stacked, the total; numbers localised as `{{ value }}` would write them."""
     numeric = "utrecht-table__cell utrecht-table__cell--numeric"
+    written = {}  # a number's cell, localised once (tables repeat their zeros)
+
+    def cell(value):
+        key = (type(value), str(value))  # 1 == 1.0 and Decimal 1.0 == 1.00, not so written
+        if key not in written:
+            written[key] = f'<td class="{numeric}">{escape(localize(value))}</td>'
+        return written[key]
+
     rows = []
     for label, values, total in chart.rows:
-        cells = "".join(f'<td class="{numeric}">{escape(localize(v))}</td>' for v in values)
+        cells = "".join(cell(v) for v in values)
         if chart.stacked:
-            cells += f'<td class="{numeric}">{escape(localize(total))}</td>'
+            cells += cell(total)
         rows.append(
             '<tr class="utrecht-table__row"><th class="utrecht-table__header-cell" '
             f'scope="row">{escape(label)}</th>{cells}</tr>'
         )
     return mark_safe("".join(rows))  # noqa: S308 (labels and numbers escaped)
+
+
+def figure(chart: Chart, font: str = "") -> SafeString:
+    """The chart on a page: a <figure> with its title and summary as caption (which label
+    the SVG), the SVG (or a line saying there is nothing to draw), the legend of several
+    series and the data table in a wrapper reachable by keyboard. Written in one pass
+    like `svg`: texts escaped as a template would, numbers in the table localised."""
+    cid = conditional_escape(chart.chart_id)
+    title = conditional_escape(chart.title)
+    parts = [
+        f'<figure class="portal-figure" id="{cid}" data-chart="{cid}">\n<figcaption>\n'
+        f'<span class="portal-figure__title utrecht-heading-3" id="{cid}-titel">{title}</span>\n'
+        f'<span class="portal-figure__summary utrecht-paragraph" id="{cid}-samenvatting">'
+        f"{conditional_escape(chart.summary)}</span>\n</figcaption>\n"
+    ]
+    if chart.is_empty:
+        parts.append(
+            '<p class="utrecht-paragraph portal-figure__empty">'
+            f"{escape(_('Geen gegevens in deze periode.'))}</p>\n"
+        )
+    else:
+        parts.append(svg(chart, font))
+        if chart.has_legend:
+            parts.append(
+                f'\n<ul class="portal-figure__legend" aria-label="{escape(_("Legenda"))}">\n'
+            )
+            parts.extend(
+                f"<li>{legend_swatch(series)} {conditional_escape(series.label)}</li>\n"
+                for series in chart.series
+            )
+            parts.append("</ul>")
+        parts.append("\n")
+    header = "utrecht-table__header-cell"
+    numeric = f"{header} {header}--numeric"
+    parts.append(
+        f'<div class="portal-table-wrapper" role="region" tabindex="0" '
+        f'aria-labelledby="{cid}-tabel">\n'
+        f'<table class="utrecht-table utrecht-table--html-table portal-figure__table" '
+        f'data-chart-table="{cid}">\n'
+        f'<caption class="utrecht-table__caption" id="{cid}-tabel">'
+        f"{_('Tabel: %(title)s') % {'title': title}}</caption>\n"
+        '<thead class="utrecht-table__header">\n<tr class="utrecht-table__row">\n'
+        f'<th class="{header}" scope="col">{conditional_escape(chart.category_header)}</th>\n'
+    )
+    parts.extend(
+        f'<th class="{numeric}" scope="col">{conditional_escape(series.label)}</th>'
+        for series in chart.series
+    )
+    if chart.stacked:
+        parts.append(f'\n<th class="{numeric}" scope="col">{escape(_("Totaal"))}</th>')
+    parts.append(
+        '\n</tr>\n</thead>\n<tbody class="utrecht-table__body">\n'
+        f"{table_body(chart)}\n</tbody>\n</table>\n</div>\n</figure>\n"
+    )
+    return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)
 
 
 def print_svg(chart: Chart, font: str = "") -> SafeString:
@@ -314,7 +408,7 @@ def print_svg(chart: Chart, font: str = "") -> SafeString:
     for bar in chart.bars:
         parts.append(
             f'<text x="{_n(chart.label_x)}" y="{_n(bar.text_y)}" text-anchor="end" '
-            f'font-size="13">{escape(Truncator(bar.label).chars(LABEL_CHARACTERS))}</text>'
+            f'font-size="13">{escape(_short_label(bar.label))}</text>'
         )
         if chart.grouped:
             parts.extend(

@@ -1,5 +1,5 @@
 """The PDF progress report: its HTML, made from the same figures (`reports.metrics`) and
-the same SVG charts (`reports.dashboards`, `templates/reports/_chart.html`) as the
+the same SVG charts (`reports.dashboards`, `reports.charts`) as the
 dashboard, rendered by `kit.pdf` in the requester's language.
 
 `build(run, progress=...)` computes the figures one by one (calling `progress` with a
@@ -17,20 +17,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from kit import pdf
-from reports import dashboards, metrics
+from reports import dashboards, maps, metrics
 
 # Share of the work done once all figures are computed; the rest is layout (WeasyPrint).
 FIGURES_DONE = 60
-
-# The map's patterned classes as reports/_map.html draws them: (tile, marks over the
-# class's colour).
-MAP_MARKS = {
-    "sparse": (10, '<circle cx="5" cy="5" r="1.4" fill="#1d4f91"/>'),
-    "medium": (
-        8,
-        '<path d="M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4" stroke="#1d4f91" stroke-width="1.5"/>',
-    ),
-}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,13 +119,13 @@ def print_map_shades(region_map) -> list[Shade]:
     for _level, grouped in groupby(by_level, lambda area: area.level):
         areas = list(grouped)
         first = areas[0]
-        tile, marks = MAP_MARKS.get(first.pattern, (0, ""))
+        tile, marks = maps.PATTERN_MARKS.get(first.pattern, (0, ""))
         shades.append(
             Shade(
                 fill=first.fill,
                 pattern=first.pattern,
                 tile=tile,
-                marks=mark_safe(marks),  # noqa: S308 (constants above)
+                marks=mark_safe(marks),  # noqa: S308 (constants of reports.maps)
                 path=mark_safe(" ".join(area.shape.path for area in areas)),  # noqa: S308 (projected paths, marked safe by reports.maps)
             )
         )
@@ -147,7 +137,7 @@ def print_map_legend(region_map) -> list[LegendEntry]:
     in a PDF cannot use the map's patterns)."""
     entries = []
     for entry in region_map.legend:
-        tile, marks = MAP_MARKS.get(entry.pattern, (8, ""))
+        tile, marks = maps.PATTERN_MARKS.get(entry.pattern, (8, ""))
         swatch = (
             f'<svg width="18" height="18" viewBox="0 0 {tile} {tile}" aria-hidden="true" '
             f'focusable="false"><rect width="{tile}" height="{tile}" fill="{escape(entry.fill)}"/>'

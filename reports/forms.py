@@ -7,6 +7,8 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from reports import permissions
@@ -34,11 +36,67 @@ def period_choices(today: datetime.date) -> list[tuple[str, str]]:
     ]
 
 
-class InlineSelect(forms.Select):
-    """A select whose options are written in its own template instead of one include
-    each (the dashboard draws the period and map selects on every request)."""
+# The dashboard draws its period form on every request: its widgets write the markup of
+# the portal's widget templates (templates/django/forms/widgets/) in Python from the same
+# context, without a template render per widget and option.
 
-    template_name = "reports/widgets/select.html"
+
+def _attributes(attrs: dict) -> str:
+    """The attributes but the class, as `_attrs_without_class.html` writes them."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        + ("" if value is True else f'="{conditional_escape(str(value))}"')
+        for name, value in attrs.items()
+        if value is not False and name != "class"
+    )
+
+
+def _css_class(base: str, attrs: dict) -> str:
+    extra = attrs.get("class")
+    return f"{base} {conditional_escape(extra)}" if extra else base
+
+
+class InlineSelect(forms.Select):
+    """The portal's select (`select.html`); options carry no attributes of their own."""
+
+    def _render(self, template_name, context, renderer=None):
+        widget = context["widget"]
+        parts = [
+            f'<select name="{conditional_escape(widget["name"])}" '
+            f'class="{_css_class("utrecht-select utrecht-select--html-select", widget["attrs"])}"'
+            f"{_attributes(widget['attrs'])}>"
+        ]
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            parts.extend(
+                f'\n  <option value="{conditional_escape(str(option["value"]))}"'
+                f"{' selected' if option['selected'] else ''}>"
+                f"{conditional_escape(option['label'])}</option>"
+                for option in group_choices
+            )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)
+
+
+class InlineDateInput(forms.DateInput):
+    """The portal's text box (`input.html`) for a date, `type="date"`."""
+
+    def __init__(self):
+        super().__init__(attrs={"type": "date"})
+
+    def _render(self, template_name, context, renderer=None):
+        widget = context["widget"]
+        value = widget["value"]
+        return mark_safe(  # noqa: S308 (every text is escaped)
+            f'<input type="{conditional_escape(widget["type"])}" '
+            f'name="{conditional_escape(widget["name"])}" '
+            f'class="{_css_class("utrecht-textbox utrecht-textbox--html-input", widget["attrs"])}"'
+            + ("" if value is None else f' value="{conditional_escape(str(value))}"')
+            + f"{_attributes(widget['attrs'])}>"
+        )
 
 
 def default_period(today: datetime.date) -> Period:
@@ -52,13 +110,13 @@ class PeriodForm(forms.Form):
     van = forms.DateField(
         label=_("Van"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=InlineDateInput,
         help_text=_("Alleen bij aangepaste datums."),
     )
     tot = forms.DateField(
         label=_("Tot en met"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=InlineDateInput,
         help_text=_("Alleen bij aangepaste datums."),
     )
     kaart = forms.ChoiceField(

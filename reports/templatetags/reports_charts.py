@@ -1,19 +1,24 @@
-"""`{% chart_svg chart %}`, `{% chart_table_body chart %}` and
-`{{ series|legend_swatch }}`: the SVG and table rows of a chart of `reports.charts`,
-written in Python in one pass (see `reports.charts.svg`). The SVG's
-text takes the font named `svg_font` in the context, if any (the PDF names its bundled
-font)."""
+"""`{% chart_figure chart %}` and `{% map_figure map %}`: a chart of `reports.charts` or a
+map of `reports.maps` on a page, written in Python in one pass (`reports.charts.figure`,
+`reports.maps.figure`); for the PDF's own partials `{% chart_print_svg chart %}`,
+`{% chart_table_body chart %}` and `{{ series|legend_swatch }}`. A chart's text takes the
+font named `svg_font` in the context, if any (the PDF names its bundled font)."""
 
 from django import template
 
-from reports import charts
+from reports import charts, maps
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def chart_svg(context, chart):
-    return charts.svg(chart, context.get("svg_font") or "")
+def chart_figure(context, chart):
+    return charts.figure(chart, context.get("svg_font") or "")
+
+
+@register.simple_tag
+def map_figure(drawn):
+    return maps.figure(drawn)
 
 
 @register.simple_tag
