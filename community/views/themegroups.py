@@ -240,6 +240,22 @@ def _counted(queryset):
     )
 
 
+@cache
+def _announcements_newest_first():
+    """Every announcement as the group's page shows it, newest first, with its author's
+    name and address only (not their whole row). Built once per process: a request adds
+    its group and the limit."""
+    return ThemegroupAnnouncement.objects.order_by("-created_at", "-id").values(
+        "pk",
+        "title",
+        "body",
+        "created_at",
+        "author_id",
+        author_name=F("author__full_name"),
+        author_email=F("author__email"),
+    )
+
+
 def render_detail(request, themegroup, status=200, **bound):
     """The group's page; `bound` holds a form with errors when an action failed.
 
@@ -279,19 +295,8 @@ def render_detail(request, themegroup, status=200, **bound):
         ).exists()
         context["join_form"] = bound.get("join_form") or forms.JoinRequestForm()
     if is_member:
-        # The author's name and address only, not their whole row.
         context["announcements"] = list(
-            ThemegroupAnnouncement.objects.filter(themegroup=themegroup)
-            .order_by("-created_at", "-id")
-            .values(
-                "pk",
-                "title",
-                "body",
-                "created_at",
-                "author_id",
-                author_name=F("author__full_name"),
-                author_email=F("author__email"),
-            )[:ANNOUNCEMENTS_SHOWN]
+            _announcements_newest_first().filter(themegroup=themegroup)[:ANNOUNCEMENTS_SHOWN]
         )
         context["documents"] = list(
             ThemegroupDocument.objects.filter(themegroup=themegroup).values(
