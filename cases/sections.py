@@ -2,6 +2,7 @@
 themegroup's and an organisation's published cases, as far as the reader may browse
 them (`Case.objects.published_for`)."""
 
+from functools import cache
 from urllib.parse import urlencode
 
 from django.db.models import OuterRef, Subquery
@@ -15,11 +16,11 @@ from kit.aggregates import names_joined
 CASES_SHOWN = 5  # the latest; the full list is the case list filtered on the group
 
 
-def themegroup_cases(user, themegroup) -> Section:
-    """The group's latest published cases, as far as the reader may browse them, as
-    short rows (title, organisations, year: one query, no prefetching), and whether there
-    are more (one row more is read: no count); the link to all of them is the case list
-    filtered on the group."""
+@cache
+def _latest_rows():
+    """Every case as a section's row reads it (title, organisations, year, visibility),
+    latest published first, as plain values. Built once per process (the subquery of
+    the organisations' names resolved once): a request adds its scope and its group."""
     organisations = (
         Case.organisations.through.objects.filter(case=OuterRef("pk"))
         .order_by()
@@ -27,15 +28,25 @@ def themegroup_cases(user, themegroup) -> Section:
         .annotate(names=names_joined("organisation__name"))
         .values("names")
     )
-    cases = list(
-        Case.objects.published_for(user)
-        .filter(themegroup=themegroup)
-        .annotate(organisation_names=Subquery(organisations))
+    return (
+        Case.objects.annotate(organisation_names=Subquery(organisations))
         .order_by("-published_at", "-pk")
-        .values("slug", "title", "year", "visibility", "organisation_names")[: CASES_SHOWN + 1]
+        .values("slug", "title", "year", "visibility", "organisation_names")
     )
+
+
+def themegroup_cases(user, themegroup) -> Section:
+    """The group's latest published cases, as far as the reader may browse them, as
+    short rows (`_latest_rows`: one query, no prefetching), and whether there are more
+    (one row more is read: no count); the link to all of them is the case list
+    filtered on the group."""
+    cases = list(
+        _latest_rows().published_for(user).filter(themegroup=themegroup)[: CASES_SHOWN + 1]
+    )
+    # One `reverse` for the rows: a case's address is the list's prefix and its slug.
+    prefix = reverse("cases:case_detail", args=["-"]).removesuffix("-/")
     for case in cases:
-        case["url"] = reverse("cases:case_detail", args=[case["slug"]])
+        case["url"] = f"{prefix}{case['slug']}/"
     return Section(
         key="praktijkvoorbeelden",
         title=_("Praktijkvoorbeelden"),

@@ -2,6 +2,8 @@
 which trajectories an action may be linked to, the trajectory each action follows up,
 and saving that link. Registered in `ProcurementConfig.ready()`."""
 
+from functools import cache
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -32,6 +34,16 @@ def trajectory_choices(user, themegroup) -> list[tuple[int, str]]:
     return [(pk, f"{title} ({organisation})") for pk, title, organisation in rows]
 
 
+@cache
+def _links():
+    """Every link of an action to a trajectory as (action, trajectory, its title), built
+    once per process (a request adds which actions). No ordering: the link's default
+    (by action) would join the actions table."""
+    return ActionTrajectory.objects.order_by().values_list(
+        "action_id", "trajectory_id", "trajectory__title"
+    )
+
+
 def linked_trajectories(user, action_ids) -> dict[int, LinkedObject]:
     """The trajectory each of these actions follows up, where the reader may see it.
     The links are read first (most actions have none); the reader's scope is asked only
@@ -39,12 +51,7 @@ def linked_trajectories(user, action_ids) -> dict[int, LinkedObject]:
     ids = list(action_ids)
     if not ids:
         return {}
-    links = list(
-        # No ordering: the link's default (by action) would join the actions table.
-        ActionTrajectory.objects.filter(action__in=ids)
-        .order_by()
-        .values_list("action_id", "trajectory_id", "trajectory__title")
-    )
+    links = list(_links().filter(action__in=ids))
     if not links:
         return {}
     visible = set(

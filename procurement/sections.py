@@ -2,6 +2,7 @@
 themegroup's and an organisation's trajectories as far as the reader may see them, with
 their non-confidential columns only."""
 
+from functools import cache
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q, Window
@@ -25,18 +26,14 @@ def _r_level(level, name, name_en) -> str:
     return f"R{level} {name_en if english() and name_en else name}" if level is not None else ""
 
 
-def themegroup_trajectories(user, themegroup) -> Section:
-    """The group's latest trajectories as far as the reader may see them, with their
-    total (`Trajectory.objects.of_themegroup`: joint ones of this group, and those of
-    the members' organisations in the group's sector). One query for the rows and the
-    total (a window count, taken before the limit), reading as plain values only the
-    columns a row shows (non-confidential ones), with the reader's scope as a condition
-    (`in_view_of`) instead of lists read first. The link to all of them is the
-    trajectory list filtered on the group (`?groep=`), which counts the same set."""
-    rows = list(
-        Trajectory.objects.in_view_of(user)
-        .of_themegroup(themegroup)
-        .annotate(total=Window(Count("pk")))
+@cache
+def _latest_rows():
+    """Every trajectory as a section's row reads it: the columns a row shows (no
+    confidential ones) as plain values, latest updated first, with the number of rows
+    the query keeps as a window count (taken before any limit). Built once per process
+    (its joins and window resolved once): a request adds its scope and its group."""
+    return (
+        Trajectory.objects.annotate(total=Window(Count("pk")))
         .order_by("-updated_at", "-pk")
         .values_list(
             "pk",
@@ -51,8 +48,18 @@ def themegroup_trajectories(user, themegroup) -> Section:
             "r_level_target__name_nl",
             "r_level_target__name_en",
             "total",
-        )[:TRAJECTORIES_SHOWN]
+        )
     )
+
+
+def themegroup_trajectories(user, themegroup) -> Section:
+    """The group's latest trajectories as far as the reader may see them, with their
+    total (`Trajectory.objects.of_themegroup`: joint ones of this group, and those of
+    the members' organisations in the group's sector). One query for the rows and the
+    total (`_latest_rows`), with the reader's scope as a condition (`in_view_of`)
+    instead of lists read first. The link to all of them is the trajectory list
+    filtered on the group (`?groep=`), which counts the same set."""
+    rows = list(_latest_rows().in_view_of(user).of_themegroup(themegroup)[:TRAJECTORIES_SHOWN])
     statuses = dict(Trajectory.Status.choices)
     prefix = reverse("procurement:trajectory_detail", args=[0]).removesuffix("0/")
     trajectories = [

@@ -5,6 +5,7 @@ A meeting the reader may not see answers 404 (`Meeting.objects.visible_to`); a c
 by someone who is not a coordinator of this group (or staff) answers 403
 (`permissions.can_manage_themegroup`); a GET on a POST-only action answers 405."""
 
+from functools import cache
 from types import SimpleNamespace
 
 from django.contrib import messages
@@ -125,13 +126,23 @@ def _members(themegroup):
     return User.objects.filter(pk__in=places.values("user")).order_by("full_name")
 
 
-def group_meetings(user, themegroup):
-    """The group's meetings the user may see: all of them for whoever sees the whole
-    group (`permissions.sees_all_meetings`, no scope subquery to plan), else those of
-    `Meeting.objects.visible_to` (a guest: the meetings they are invited to)."""
+def group_meetings(user, themegroup, among=None):
+    """The group's meetings the user may see (of `among`, all meetings if None): all of
+    them for whoever sees the whole group (`permissions.sees_all_meetings`, no scope
+    subquery to plan), else those of `Meeting.objects.visible_to` (a guest: the
+    meetings they are invited to)."""
+    meetings = Meeting.objects.all() if among is None else among
     if permissions.sees_all_meetings(user, themegroup):
-        return Meeting.objects.filter(themegroup=themegroup)
-    return Meeting.objects.visible_to(user).filter(themegroup=themegroup)
+        return meetings.filter(themegroup=themegroup)
+    return meetings.visible_to(user).filter(themegroup=themegroup)
+
+
+@cache
+def _summary_rows():
+    """Every meeting as the group's page lists it: the columns a row shows, as plain
+    values, with whether it has minutes (not the minutes). Built once per process: a
+    request adds which meetings (`group_meetings`), when, in which order and how many."""
+    return Meeting.objects.annotate(has_minutes=~Q(minutes="")).values(*SUMMARY_COLUMNS)
 
 
 def owner_name():
@@ -140,33 +151,42 @@ def owner_name():
     return Subquery(User.objects.filter(pk=OuterRef("owner_id")).order_by().values("full_name")[:1])
 
 
+@cache
+def _open_actions_due_first():
+    """Every open action (open or bezig), due first, read with its meeting (without
+    the minutes), its owner's name and how many rows the query keeps (`total`, a
+    window count taken before any limit). Built once per process (the owner's
+    subquery and the window resolved once): a request adds which meetings
+    (`_open_actions`)."""
+    return (
+        MeetingAction.objects.exclude(status=MeetingAction.Status.AFGEROND)
+        .select_related("meeting")
+        .defer("meeting__minutes")
+        .annotate(owner_name=owner_name(), total=Window(Count("pk")))
+        .order_by("due_on", "pk")
+    )
+
+
 def _open_actions(user, themegroup, before=None):
     """Open actions (open or bezig) of the group's meetings that the user sees (a guest
     only those of meetings they were invited to), before `before` if given, due first.
     Read with their meeting (for whoever sees every meeting, the group is a condition
     on that same join, no subquery) and their owner's name; the meeting's group and
     region are the ones given (so no join to them)."""
+    actions = _open_actions_due_first()
     if permissions.sees_all_meetings(user, themegroup):
-        actions = MeetingAction.objects.filter(meeting__themegroup=themegroup)
+        actions = actions.filter(meeting__themegroup=themegroup)
     else:
-        actions = MeetingAction.objects.filter(
-            meeting__in=group_meetings(user, themegroup).values("pk")
-        )
-    actions = actions.exclude(status=MeetingAction.Status.AFGEROND)
+        actions = actions.filter(meeting__in=group_meetings(user, themegroup).values("pk"))
     if before is not None:
         actions = actions.filter(meeting__starts_at__lt=before)
-    return (
-        actions.select_related("meeting")
-        .defer("meeting__minutes")
-        .annotate(owner_name=owner_name())
-        .order_by("due_on", "pk")
-    )
+    return actions
 
 
 def _limited(actions, shown):
-    """The first `shown` of `actions` and how many there are in all, in one query (the
-    total is a window count over every row, taken before the limit)."""
-    first = list(actions.annotate(total=Window(Count("pk")))[:shown])
+    """The first `shown` of `_open_actions` and how many there are in all, in one query
+    (their `total` is a window count over every row, taken before the limit)."""
+    first = list(actions[:shown])
     return first, (first[0].total if first else 0)
 
 
@@ -210,7 +230,6 @@ def themegroup_meetings_context(user, themegroup, *, summary: bool = False) -> d
     includes that partial with `summary`: the next few meetings, the last few and the
     open actions due first, with their totals and a link to this list, which shows them
     all (so the group's page stays short, and as quick with 200 actions as with 2)."""
-    meetings = group_meetings(user, themegroup).annotate(has_minutes=~Q(minutes=""))
     open_actions = _open_actions(user, themegroup)
     context = {
         "themegroup": themegroup,
@@ -221,7 +240,7 @@ def themegroup_meetings_context(user, themegroup, *, summary: bool = False) -> d
         # The next and the last few in one query of the columns a row shows; a meeting
         # is upcoming from its start.
         now = timezone.now()
-        rows = meetings.values(*SUMMARY_COLUMNS)
+        rows = group_meetings(user, themegroup, among=_summary_rows())
         upcoming = rows.filter(starts_at__gte=now).order_by("starts_at")[:SUMMARY_MEETINGS]
         past = rows.filter(starts_at__lt=now).order_by("-starts_at")[:SUMMARY_MEETINGS]
         if connection.features.supports_slicing_ordering_in_compound:
@@ -239,7 +258,9 @@ def themegroup_meetings_context(user, themegroup, *, summary: bool = False) -> d
             open_actions, SUMMARY_ACTIONS
         )
     else:
-        meetings = meetings.defer("minutes")
+        meetings = (
+            group_meetings(user, themegroup).annotate(has_minutes=~Q(minutes="")).defer("minutes")
+        )
         context["upcoming_meetings"] = list(meetings.upcoming())
         context["past_meetings"] = list(meetings.past()[:PAST_MEETINGS])
         context["open_actions"] = list(open_actions)

@@ -4,12 +4,14 @@ documents, learning goals, asking to join and leaving. Membership management is 
 `community.views.membership`."""
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import (
     Case,
     Count,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -122,33 +124,48 @@ def _user_field(name):
     return Subquery(User.objects.filter(pk=OuterRef("user_id")).order_by().values(name)[:1])
 
 
-def member_summary(themegroup, *, limit: int = MEMBERS_SHOWN) -> MemberSummary:
-    """The group's first `limit` places as plain rows, coordinators first, then members,
-    then guests, each with the names of their active organisations, and the totals:
-    one query whatever the number of members (counts as window functions over the
-    group's places, names and organisations per shown row)."""
-    organisations = (
-        Membership.objects.active()
-        .filter(user=OuterRef("user_id"))
+@cache
+def _places_in_order():
+    """Every place with what the group's page shows of it but its organisations:
+    coordinators first, then members, then guests, with the name and e-mail of the
+    person and the group's totals as window counts over the places the query keeps.
+    Built once per process (its subqueries and windows resolved once): a request adds
+    only its group and the organisations, which depend on the time of asking."""
+    guest = ThemegroupMembership.Role.GAST
+    coordinator = ThemegroupMembership.Role.COORDINATOR
+    return ThemegroupMembership.objects.annotate(
+        role_order=ROLE_ORDER,
+        name=_user_field("full_name"),
+        email=_user_field("email"),
+        total=Window(Count("pk")),
+        members=Window(Count("pk", filter=~Q(role=guest))),
+        coordinators=Window(Count("pk", filter=Q(role=coordinator))),
+    ).order_by("role_order", "name", "pk")
+
+
+@cache
+def _organisation_names():
+    """The names of the organisations of the place's person, joined, from their
+    memberships: a request keeps the active ones (`MembershipQuerySet.active`, which
+    depends on the time of asking). Built once per process."""
+    return (
+        Membership.objects.filter(user=OuterRef("user_id"))
         .order_by()
         .values("user")
         .annotate(names=names_joined("organisation__name"))
         .values("names")
     )
-    guest = ThemegroupMembership.Role.GAST
-    coordinator = ThemegroupMembership.Role.COORDINATOR
+
+
+def member_summary(themegroup, *, limit: int = MEMBERS_SHOWN) -> MemberSummary:
+    """The group's first `limit` places as plain rows, coordinators first, then members,
+    then guests, each with the names of their active organisations, and the totals:
+    one query whatever the number of members (counts as window functions over the
+    group's places, names and organisations per shown row)."""
     rows = list(
-        ThemegroupMembership.objects.filter(themegroup=themegroup)
-        .annotate(
-            role_order=ROLE_ORDER,
-            name=_user_field("full_name"),
-            email=_user_field("email"),
-            organisations=Subquery(organisations),
-            total=Window(Count("pk")),
-            members=Window(Count("pk", filter=~Q(role=guest))),
-            coordinators=Window(Count("pk", filter=Q(role=coordinator))),
-        )
-        .order_by("role_order", "name", "pk")
+        _places_in_order()
+        .filter(themegroup=themegroup)
+        .annotate(organisations=Subquery(_organisation_names().active()))
         .values_list("name", "email", "role", "organisations", "total", "members", "coordinators")[
             :limit
         ]
@@ -223,6 +240,22 @@ def _counted(queryset):
     )
 
 
+@cache
+def _announcements_newest_first():
+    """Every announcement as the group's page shows it, newest first, with its author's
+    name and address only (not their whole row). Built once per process: a request adds
+    its group and the limit."""
+    return ThemegroupAnnouncement.objects.order_by("-created_at", "-id").values(
+        "pk",
+        "title",
+        "body",
+        "created_at",
+        "author_id",
+        author_name=F("author__full_name"),
+        author_email=F("author__email"),
+    )
+
+
 def render_detail(request, themegroup, status=200, **bound):
     """The group's page; `bound` holds a form with errors when an action failed.
 
@@ -263,9 +296,7 @@ def render_detail(request, themegroup, status=200, **bound):
         context["join_form"] = bound.get("join_form") or forms.JoinRequestForm()
     if is_member:
         context["announcements"] = list(
-            ThemegroupAnnouncement.objects.filter(themegroup=themegroup).select_related("author")[
-                :ANNOUNCEMENTS_SHOWN
-            ]
+            _announcements_newest_first().filter(themegroup=themegroup)[:ANNOUNCEMENTS_SHOWN]
         )
         context["documents"] = list(
             ThemegroupDocument.objects.filter(themegroup=themegroup).values(

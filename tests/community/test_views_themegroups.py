@@ -510,6 +510,28 @@ def test_announcements_are_newest_first(client, bob, alice, group):
     assert titles == ["Nieuw", "Oud"]
 
 
+def test_an_announcement_names_its_author_by_name_else_address_and_no_one_once_gone(
+    client, bob, alice, group
+):
+    """The page reads the author's name and address only (not the whole user row)."""
+    writer = factories.UserFactory(full_name="", email="schrijver@example.org")
+    for author, title in ((bob, "Van Bob"), (writer, "Zonder naam"), (None, "Vertrokken")):
+        ThemegroupAnnouncement.objects.create(
+            themegroup=group, title=title, body="Tekst", author=author
+        )
+    client.force_login(alice)
+
+    page = soup(client.get(url("themegroup_detail", group)))
+
+    metas = {
+        a.select_one("h3").get_text(): a.select_one(".portal-card__meta").get_text()
+        for a in page.select("[data-testid=announcement]")
+    }
+    assert metas["Van Bob"].endswith(f" · {bob.full_name}")
+    assert metas["Zonder naam"].endswith(" · schrijver@example.org")
+    assert "·" not in metas["Vertrokken"]
+
+
 def test_an_empty_announcement_keeps_what_was_typed_with_the_error_summary(client, bob, group):
     client.force_login(bob)
 
