@@ -144,14 +144,15 @@ def public_map(scope: metrics.Scope) -> maps.Map:
 
 
 def _municipalities(scope, value_of, url_of) -> dict:
-    municipalities = Organisation.objects.filter(
-        type=Organisation.Type.GEMEENTE, region__isnull=False
-    ).exclude(cbs_code="")
-    if scope.kind == metrics.Scope.REGION:
-        municipalities = municipalities.filter(region=scope.obj)
+    """{CBS code: (name, value, url)} of the municipalities on the map
+    (`metrics.municipalities`), each read as an unsaved Organisation for `value_of`
+    and `url_of`."""
     return {
         organisation.cbs_code: (organisation.name, value_of(organisation), url_of(organisation))
-        for organisation in municipalities.only("pk", "name", "slug", "cbs_code", "region_id")
+        for organisation in (
+            Organisation(pk=pk, name=name, slug=slug, cbs_code=cbs_code, region_id=region_id)
+            for pk, name, slug, cbs_code, region_id in metrics.municipalities(scope)
+        )
     }
 
 

@@ -854,6 +854,21 @@ def organisation_figures(scope: Scope, period: Period, reader=None) -> dict[int,
     }
 
 
+def municipalities(scope: Scope) -> list[tuple]:
+    """(id, name, slug, CBS code, region id) of the municipalities a map draws: those
+    with a CBS code in a region (the scope's region, or every region). One query."""
+    o = ORGANISATION
+    sql = (
+        f"SELECT {o.id}, {o.name}, {o.slug}, {o.cbs_code}, {o.region} FROM {o} "  # noqa: S608 (names from the models)
+        f"WHERE {o.type} = %s AND {o.region} IS NOT NULL AND {o.cbs_code} <> ''"
+    )
+    params = [Organisation.Type.GEMEENTE.value]
+    if scope.kind == Scope.REGION:
+        sql += f" AND {o.region} = %s"
+        params.append(scope.obj.pk)
+    return _fetch(sql, params)
+
+
 def public_cases_per_organisation(scope: Scope) -> dict[int, int]:
     """{organisation id: public cases}: what the public map is shaded by. One query."""
     public = scope.cases().filter(

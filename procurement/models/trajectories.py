@@ -344,6 +344,15 @@ class Trajectory(models.Model):
                 ],
                 name="procurement_traj_facets",
             ),
+            # The dashboards' highlights (reports.metrics.highlights): a region's or an
+            # organisation's latest completed trajectories, read newest first until five
+            # are the scope's, instead of every completed one of the period sorted.
+            models.Index(
+                fields=["-closed_on", "-id"],
+                include=["organisation"],
+                condition=models.Q(status="afgerond"),
+                name="procurement_traj_completed",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
