@@ -43,10 +43,8 @@ def themegroup_cases(user, themegroup) -> Section:
     cases = list(
         _latest_rows().published_for(user).filter(themegroup=themegroup)[: CASES_SHOWN + 1]
     )
-    # One `reverse` for the rows: a case's address is the list's prefix and its slug.
-    prefix = reverse("cases:case_detail", args=["-"]).removesuffix("-/")
     for case in cases:
-        case["url"] = f"{prefix}{case['slug']}/"
+        case["url"] = reverse("cases:case_detail", args=[case["slug"]])
     return Section(
         key="praktijkvoorbeelden",
         title=_("Praktijkvoorbeelden"),

@@ -232,6 +232,10 @@ ORGANISATION = _Names(Organisation)
 CASE = _Names(Case)
 CASE_ORGANISATION = _Names(Case.organisations.through)
 KPI_DAY = _Names(KpiDaySummary)
+THEMEGROUP = _Names(Themegroup)
+MEMBERSHIP_PLACE = _Names(ThemegroupMembership)
+MEETING = _Names(Meeting)
+ATTENDANCE = _Names(Attendance)
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
@@ -272,7 +276,7 @@ def _period_condition(alias: str, period: Period) -> tuple[str, list]:
 def _scope_condition(scope: Scope, alias: str) -> tuple[str, list]:
     """The scope's trajectories (`Scope.trajectories`) as a condition on `alias`, for a
     themegroup, a region or the platform (an organisation's are counted in two parts
-    where they are read, see `_tally_sql`)."""
+    where they are read, see `_tally_query`)."""
     t = TRAJECTORY
     if scope.kind == Scope.THEMEGROUP:
         return f"{alias}.{t.themegroup} = %s", [scope.obj.pk]
@@ -598,18 +602,10 @@ def _sql(queryset) -> tuple[str, list]:
     return sql, list(params)
 
 
-def _column(model, name: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(name).column)
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 def _themegroups_sql(scope: Scope, people_sql: str, people_params: list) -> tuple[str, list]:
     """`Scope.themegroups` as SQL of their ids, written here rather than compiled by the
     ORM (an organisation's: the groups in which its people have a place)."""
-    tg, tgm = _Names(Themegroup), _Names(ThemegroupMembership)
+    tg, tgm = THEMEGROUP, MEMBERSHIP_PLACE
     if scope.kind == Scope.ORGANISATION:
         sql = f"SELECT DISTINCT {tgm.themegroup} FROM {tgm} WHERE {tgm.user} IN ({people_sql})"  # noqa: S608 (names from the models)
         return sql, list(people_params)
@@ -631,38 +627,37 @@ def community_activity(scope: Scope, period: Period, reader=None) -> CommunityFi
     people = scope._people()
     people_sql, people_params = _sql(people.order_by()) if people is not None else ("", [])
     groups_sql, groups_params = _themegroups_sql(scope, people_sql, people_params)
-    adapt = connection.ops.adapt_datetimefield_value
-    tgm, meeting, attendance = ThemegroupMembership, Meeting, Attendance
+    tgm, meeting, attendance = MEMBERSHIP_PLACE, MEETING, ATTENDANCE
     # The meetings of the scope's groups held in the period (up to now).
     held = (
-        f"SELECT {_column(meeting, 'id')} FROM {_table(meeting)} "  # noqa: S608 (names from the models; values are parameters)
-        f"WHERE {_column(meeting, 'themegroup')} IN ({groups_sql}) "
-        f"AND {_column(meeting, 'starts_at')} >= %s AND {_column(meeting, 'starts_at')} < %s"
+        f"SELECT {meeting.id} FROM {meeting} "  # noqa: S608 (names from the models; values are parameters)
+        f"WHERE {meeting.themegroup} IN ({groups_sql}) "
+        f"AND {meeting.starts_at} >= %s AND {meeting.starts_at} < %s"
     )
     held_params = [
         *groups_params,
-        adapt(period.start_moment()),
-        adapt(min(period.end_moment(), timezone.now())),
+        _moment(period.start_moment()),
+        _moment(min(period.end_moment(), timezone.now())),
     ]
     members = (
-        f"SELECT COUNT(DISTINCT {_column(tgm, 'user')}) FROM {_table(tgm)} "  # noqa: S608
-        f"WHERE {_column(tgm, 'themegroup')} IN ({groups_sql}) AND {_column(tgm, 'role')} <> %s"
+        f"SELECT COUNT(DISTINCT {tgm.user}) FROM {tgm} "  # noqa: S608
+        f"WHERE {tgm.themegroup} IN ({groups_sql}) AND {tgm.role} <> %s"
     )
     members_params = [*groups_params, ThemegroupMembership.Role.GAST.value]
-    registrations = f"FROM {_table(attendance)} WHERE {_column(attendance, 'meeting')} IN ({held})"
+    registrations = f"FROM {attendance} WHERE {attendance.meeting} IN ({held})"
     registrations_params = list(held_params)
     if people is not None:
-        members += f" AND {_column(tgm, 'user')} IN ({people_sql})"
+        members += f" AND {tgm.user} IN ({people_sql})"
         members_params += people_params
-        registrations += f" AND {_column(attendance, 'user')} IN ({people_sql})"
+        registrations += f" AND {attendance.user} IN ({people_sql})"
         registrations_params += people_params
         # An organisation's meetings held are those its people were on the list of.
-        meetings_held = f"SELECT COUNT(DISTINCT {_column(attendance, 'meeting')}) {registrations}"
+        meetings_held = f"SELECT COUNT(DISTINCT {attendance.meeting}) {registrations}"
         meetings_held_params = registrations_params
     else:
         meetings_held = f"SELECT COUNT(*) FROM ({held}) AS held"  # noqa: S608
         meetings_held_params = held_params
-    present = f"{registrations} AND {_column(attendance, 'status')} = %s"
+    present = f"{registrations} AND {attendance.status} = %s"
     # Table and column names from the models; values are parameters.
     sql = (
         f"SELECT (SELECT COUNT(*) FROM ({groups_sql}) AS scope_groups), ({members}), "  # noqa: S608
@@ -676,10 +671,7 @@ def community_activity(scope: Scope, period: Period, reader=None) -> CommunityFi
         *registrations_params,
         Attendance.Status.AANWEZIG.value,
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    themegroups, members_count, held_count, registrations_count, attended = row
+    ((themegroups, members_count, held_count, registrations_count, attended),) = _fetch(sql, params)
     return CommunityFigure(
         themegroups=themegroups,
         members=members_count,
@@ -709,7 +701,7 @@ class PublicCase:
 
     @property
     def url(self) -> str:
-        return reverse("cases:case_detail", args=[self.slug])
+        return Case(slug=self.slug).get_absolute_url()
 
 
 @dataclass
@@ -768,7 +760,7 @@ def highlights(scope: Scope, period: Period, reader=None) -> Highlights:
         ):
             item.title = title
             item.organisation = owner
-            item.url = reverse("procurement:trajectory_detail", args=[pk])
+            item.url = Trajectory(pk=pk).get_absolute_url()
         items.append(item)
     c = CASE
     case_scope_sql, case_scope_params = _case_scope_condition(scope, "c")
